@@ -1,0 +1,3 @@
+//! SQLite backend (placeholder)
+#![allow(missing_docs)]
+pub struct SqliteStorage;
