@@ -555,10 +555,7 @@ fn read_new_heads(d: &mut Decoder<'_>) -> Result<BTreeMap<StorageId, RemoteHeads
             }
             Ok(())
         })?;
-        out.insert(
-            StorageId::new(storage_id),
-            RemoteHeads { heads, timestamp },
-        );
+        out.insert(StorageId::new(storage_id), RemoteHeads { heads, timestamp });
         Ok(())
     })?;
     Ok(out)
@@ -585,9 +582,7 @@ impl Fields {
                 "message" => f.message = Some(owned_str(d)?),
                 "sessionId" => f.session_id = Some(owned_str(d)?),
                 "count" => f.count = Some(count(d, "count")?),
-                "add" => {
-                    f.add = Some(string_list(d)?.into_iter().map(StorageId::new).collect())
-                }
+                "add" => f.add = Some(string_list(d)?.into_iter().map(StorageId::new).collect()),
                 "remove" => {
                     f.remove = Some(string_list(d)?.into_iter().map(StorageId::new).collect())
                 }
@@ -780,8 +775,7 @@ mod tests {
         // extra key whose value is `undefined`.
         let mut e = Encoder::new(Vec::new());
         let mut bytes = vec![0xb9, 0x00, 0x08];
-        e
-            .str("type")
+        e.str("type")
             .and_then(|e| e.str("ephemeral"))
             .and_then(|e| e.str("senderId"))
             .and_then(|e| e.str("a"))
@@ -796,7 +790,8 @@ mod tests {
             .and_then(|e| e.str("data"))
             .and_then(|e| e.bytes(&[1]))
             .and_then(|e| e.str("extra"))
-            .and_then(|e| e.undefined()).unwrap();
+            .and_then(|e| e.undefined())
+            .unwrap();
         bytes.extend(e.into_writer());
         match Message::decode(&bytes).unwrap() {
             Message::Ephemeral(m) => {
@@ -810,8 +805,7 @@ mod tests {
     #[test]
     fn storage_id_undefined_means_none() {
         let mut e = Encoder::new(Vec::new());
-        e
-            .map(4)
+        e.map(4)
             .and_then(|e| e.str("type"))
             .and_then(|e| e.str("join"))
             .and_then(|e| e.str("senderId"))
@@ -824,7 +818,8 @@ mod tests {
             .and_then(|e| e.bool(true))
             .and_then(|e| e.str("supportedProtocolVersions"))
             .and_then(|e| e.array(1))
-            .and_then(|e| e.str("1")).unwrap();
+            .and_then(|e| e.str("1"))
+            .unwrap();
         match Message::decode(&e.into_writer()).unwrap() {
             Message::Join { peer_metadata, .. } => {
                 assert_eq!(peer_metadata.storage_id, None);
@@ -841,12 +836,12 @@ mod tests {
         assert!(Message::decode(&[0xbf]).is_err());
         let unknown = {
             let mut e = Encoder::new(Vec::new());
-            e
-                .map(2)
+            e.map(2)
                 .and_then(|e| e.str("type"))
                 .and_then(|e| e.str("frobnicate"))
                 .and_then(|e| e.str("senderId"))
-                .and_then(|e| e.str("a")).unwrap();
+                .and_then(|e| e.str("a"))
+                .unwrap();
             e.into_writer()
         };
         assert_eq!(

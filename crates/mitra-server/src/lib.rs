@@ -1,1 +1,30 @@
-//! placeholder
+//! The Mitra sync server: the automerge-repo WebSocket protocol on tokio,
+//! durable by default.
+//!
+//! - [`server`]: [`Server::bind`] opens storage and the listener;
+//!   [`Server::run`] serves until a shutdown future completes.
+//! - [`http`]: the HTTP surface: `/sync` (WebSocket upgrade), `/healthz`,
+//!   `/readyz`, `/metrics`, and `/`.
+//! - [`connection`]: one WebSocket connection: handshake, reading, writing,
+//!   keepalive and limits.
+//! - [`peers`]: joined peers and their bounded outbound queues.
+//! - [`documents`]: one actor per open document, applying changes off the IO
+//!   threads and revealing nothing before it is durable.
+//! - [`compaction`]: background snapshots of documents.
+//! - [`metrics`]: Prometheus metrics.
+//! - [`config`]: settings and limits with their defaults.
+//! - [`error`]: the typed error of starting and running.
+
+pub mod compaction;
+pub mod config;
+pub mod connection;
+pub mod documents;
+pub mod error;
+pub mod http;
+pub mod metrics;
+pub mod peers;
+pub mod server;
+
+pub use config::{Limits, ServerConfig};
+pub use error::ServerError;
+pub use server::{Server, Shared};

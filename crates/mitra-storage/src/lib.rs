@@ -70,6 +70,9 @@ pub enum StorageError {
 ///
 /// Every method is durable on `Ok`: once it returns, a crash of the process
 /// (or the machine, given honest disks) does not lose the effect.
+///
+/// A write whose future is dropped before it resolves may still take effect
+/// (the request may already be with the backend); only `Ok` promises it did.
 #[async_trait]
 pub trait Storage: Send + Sync + 'static {
     /// The stable id this storage advertises to peers (created on first open).

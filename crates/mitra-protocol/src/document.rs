@@ -1,0 +1,367 @@
+//! One document's sync sessions with every peer that has it open.
+//!
+//! [`DocumentSync`] is the per-document state machine. It applies incoming
+//! sync messages through a [`DocumentEngine`], decides who gets
+//! `doc-unavailable`, relays ephemeral messages, and produces outgoing sync
+//! messages, but only through [`DocumentSync::flush`], which refuses to
+//! speak while received changes are not yet durable. That is the durability
+//! rule: no peer is shown heads or changes the server could still lose.
+//!
+//! The caller drives it in rounds: feed every queued input, persist what
+//! [`DocumentSync::take_unpersisted`] hands out, call
+//! [`DocumentSync::mark_persisted`], then [`DocumentSync::flush`] and send.
+
+use std::collections::BTreeMap;
+
+use automerge::ChangeHash;
+
+use crate::engine::{DocumentEngine, EngineError};
+use crate::ids::{DocumentId, PeerId, StorageId};
+use crate::wire::{DocumentMessage, EphemeralMessage, Message};
+
+/// Identifies one connection; a peer that reconnects gets a new, larger one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnectionId(pub u64);
+
+/// A peer on a particular connection.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PeerRef {
+    /// The peer's id.
+    pub peer: PeerId,
+    /// The connection it speaks on.
+    pub connection: ConnectionId,
+    /// The peer's storage id, if it persists documents.
+    pub storage_id: Option<StorageId>,
+}
+
+/// An effect for the caller to carry out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocumentOutput {
+    /// Send this message to the peer (on that connection only).
+    Send {
+        /// The recipient.
+        to: PeerRef,
+        /// The message.
+        message: Message,
+    },
+    /// The peer sent something unusable: send it `error` and close its connection.
+    Reject {
+        /// The offending peer.
+        to: PeerRef,
+        /// A clear reason, for the peer and the log.
+        reason: String,
+    },
+    /// A peer with a storage id now has these heads (for heads gossip).
+    PeerHeadsChanged {
+        /// The peer's storage id.
+        storage_id: StorageId,
+        /// Its heads.
+        heads: Vec<ChangeHash>,
+    },
+    /// The server's own durable heads changed (for heads gossip).
+    HeadsChanged {
+        /// The new heads.
+        heads: Vec<ChangeHash>,
+    },
+    /// Save this peer's sync state under its storage id (it left).
+    SaveSyncState {
+        /// The peer's storage id.
+        storage_id: StorageId,
+        /// The encoded state.
+        state: Vec<u8>,
+    },
+}
+
+/// One peer's session with this document.
+struct PeerSession<S> {
+    peer: PeerRef,
+    /// The engine's sync state with this peer.
+    state: S,
+    /// The peer asked with `request`: it does not have the document.
+    requested: bool,
+    /// We already answered `doc-unavailable` and owe it the document when it arrives.
+    told_unavailable: bool,
+    /// Heads last reported for gossip, so unchanged heads are not gossiped again.
+    gossiped_heads: Option<Vec<ChangeHash>>,
+}
+
+/// The sync state machine of one document.
+pub struct DocumentSync<E: DocumentEngine> {
+    id: DocumentId,
+    our_peer_id: PeerId,
+    engine: E,
+    /// Sessions by peer id; ordered so that output order is deterministic.
+    peers: BTreeMap<PeerId, PeerSession<E::PeerState>>,
+    /// Changes were handed out for persisting and are not yet durable.
+    awaiting_persist: bool,
+    /// Our heads as last gossiped.
+    gossiped_heads: Vec<ChangeHash>,
+}
+
+impl<E: DocumentEngine> DocumentSync<E> {
+    /// A document loaded (or found empty) in storage, ready to sync.
+    pub fn new(id: DocumentId, our_peer_id: PeerId, engine: E) -> Self {
+        let gossiped_heads = engine.heads();
+        Self {
+            id,
+            our_peer_id,
+            engine,
+            peers: BTreeMap::new(),
+            awaiting_persist: false,
+            gossiped_heads,
+        }
+    }
+
+    /// The document's id.
+    pub fn id(&self) -> DocumentId {
+        self.id
+    }
+
+    /// The engine, for reading the document.
+    pub fn engine(&self) -> &E {
+        &self.engine
+    }
+
+    /// Number of peers with this document open.
+    pub fn peer_count(&self) -> usize {
+        self.peers.len()
+    }
+
+    /// The peers with this document open.
+    pub fn peers(&self) -> impl Iterator<Item = &PeerRef> {
+        self.peers.values().map(|s| &s.peer)
+    }
+
+    /// True when some peer has this document open.
+    pub fn has_peers(&self) -> bool {
+        !self.peers.is_empty()
+    }
+
+    /// The session for `from`, created if new. A message from an older
+    /// connection than the session's is stale and yields `None`; a newer
+    /// connection replaces the session with a fresh one.
+    fn ensure_session(&mut self, from: &PeerRef, saved_state: Option<&[u8]>) -> bool {
+        if let Some(existing) = self.peers.get(&from.peer)
+            && existing.peer.connection > from.connection
+        {
+            return false;
+        }
+        let replace = self
+            .peers
+            .get(&from.peer)
+            .is_none_or(|s| s.peer.connection != from.connection);
+        if replace {
+            let state = saved_state
+                .and_then(|bytes| self.engine.decode_peer_state(bytes).ok())
+                .unwrap_or_else(|| self.engine.new_peer_state());
+            self.peers.insert(
+                from.peer.clone(),
+                PeerSession {
+                    peer: from.clone(),
+                    state,
+                    requested: false,
+                    told_unavailable: false,
+                    gossiped_heads: None,
+                },
+            );
+        }
+        true
+    }
+
+    /// True when `from` has no session here yet (the caller may then look up
+    /// a saved sync state for it before calling [`DocumentSync::receive_sync`]).
+    pub fn is_new_peer(&self, from: &PeerRef) -> bool {
+        self.peers
+            .get(&from.peer)
+            .is_none_or(|s| s.peer.connection != from.connection)
+    }
+
+    /// Applies a `sync` or `request` message. `saved_state` is the peer's
+    /// sync state saved from an earlier connection, used if the session is new.
+    pub fn receive_sync(
+        &mut self,
+        from: &PeerRef,
+        message: &DocumentMessage,
+        request: bool,
+        saved_state: Option<&[u8]>,
+    ) -> Vec<DocumentOutput> {
+        let mut out = Vec::new();
+        if !self.ensure_session(from, saved_state) {
+            return out;
+        }
+        let Some(session) = self.peers.get_mut(&from.peer) else {
+            return out;
+        };
+        if request {
+            session.requested = true;
+        }
+        let result = self.engine.receive(&mut session.state, &message.data);
+        match result {
+            Ok(()) => {
+                if let Some(storage_id) = &session.peer.storage_id {
+                    let heads = self.engine.peer_heads(&session.state);
+                    if heads.is_some() && heads != session.gossiped_heads {
+                        session.gossiped_heads.clone_from(&heads);
+                        out.push(DocumentOutput::PeerHeadsChanged {
+                            storage_id: storage_id.clone(),
+                            heads: heads.unwrap_or_default(),
+                        });
+                    }
+                }
+            }
+            Err(e) => {
+                self.peers.remove(&from.peer);
+                out.push(DocumentOutput::Reject {
+                    to: from.clone(),
+                    reason: reject_reason(self.id, &e),
+                });
+            }
+        }
+        out
+    }
+
+    /// Relays an ephemeral message to every other peer with the document open.
+    pub fn receive_ephemeral(
+        &mut self,
+        from: &PeerRef,
+        message: &EphemeralMessage,
+    ) -> Vec<DocumentOutput> {
+        if !self.ensure_session(from, None) {
+            return Vec::new();
+        }
+        self.peers
+            .values()
+            .filter(|s| s.peer.peer != from.peer)
+            .map(|s| DocumentOutput::Send {
+                to: s.peer.clone(),
+                message: Message::Ephemeral(EphemeralMessage {
+                    target_id: s.peer.peer.clone(),
+                    ..message.clone()
+                }),
+            })
+            .collect()
+    }
+
+    /// The peer's connection ended: forget its session (saving its sync
+    /// state if it has a storage id).
+    pub fn peer_left(&mut self, from: &PeerRef) -> Vec<DocumentOutput> {
+        let mut out = Vec::new();
+        if self
+            .peers
+            .get(&from.peer)
+            .is_some_and(|s| s.peer.connection == from.connection)
+            && let Some(session) = self.peers.remove(&from.peer)
+            && let Some(storage_id) = session.peer.storage_id
+        {
+            out.push(DocumentOutput::SaveSyncState {
+                storage_id,
+                state: self.engine.encode_peer_state(&session.state),
+            });
+        }
+        out
+    }
+
+    /// Forgets every peer's sync state, so each resyncs from scratch (after
+    /// the engine was rebuilt, for example).
+    pub fn reset_sessions(&mut self) {
+        for session in self.peers.values_mut() {
+            session.state = self.engine.new_peer_state();
+            session.told_unavailable = false;
+        }
+    }
+
+    /// Replaces the engine (after a failure), resetting every session.
+    pub fn replace_engine(&mut self, engine: E) {
+        self.engine = engine;
+        self.awaiting_persist = false;
+        self.reset_sessions();
+    }
+
+    /// Change bytes received since the last durable point. While they are
+    /// out, [`DocumentSync::flush`] stays silent.
+    pub fn take_unpersisted(&mut self) -> Option<Vec<u8>> {
+        let bytes = self.engine.take_unpersisted();
+        if bytes.is_some() {
+            self.awaiting_persist = true;
+        }
+        bytes
+    }
+
+    /// What [`DocumentSync::take_unpersisted`] handed out is durable now.
+    pub fn mark_persisted(&mut self) {
+        self.engine.mark_persisted();
+        self.awaiting_persist = false;
+    }
+
+    /// True while changes are waiting to become durable.
+    pub fn awaiting_persist(&self) -> bool {
+        self.awaiting_persist
+    }
+
+    /// Some peer other than `except` told us it holds changes of this document.
+    fn another_peer_holds_it(&self, except: &PeerId) -> bool {
+        self.peers.iter().any(|(id, s)| {
+            id != except
+                && self
+                    .engine
+                    .peer_heads(&s.state)
+                    .is_some_and(|h| !h.is_empty())
+        })
+    }
+
+    /// Produces every message owed to peers. Says nothing while changes are
+    /// awaiting persistence (the durability rule).
+    pub fn flush(&mut self) -> Vec<DocumentOutput> {
+        let mut out = Vec::new();
+        if self.awaiting_persist {
+            return out;
+        }
+        let heads = self.engine.heads();
+        if heads != self.gossiped_heads {
+            self.gossiped_heads.clone_from(&heads);
+            out.push(DocumentOutput::HeadsChanged {
+                heads: heads.clone(),
+            });
+        }
+        let empty = heads.is_empty();
+        let peer_ids: Vec<PeerId> = self.peers.keys().cloned().collect();
+        for peer_id in peer_ids {
+            let holder_elsewhere = empty && self.another_peer_holds_it(&peer_id);
+            let Some(session) = self.peers.get_mut(&peer_id) else {
+                continue;
+            };
+            if empty && session.requested {
+                // The peer lacks the document and so do we: either someone
+                // is about to upload it (wait), or nobody has it.
+                if !holder_elsewhere && !session.told_unavailable {
+                    session.told_unavailable = true;
+                    out.push(DocumentOutput::Send {
+                        to: session.peer.clone(),
+                        message: Message::DocUnavailable {
+                            sender_id: self.our_peer_id.clone(),
+                            target_id: peer_id.clone(),
+                            document_id: self.id,
+                        },
+                    });
+                }
+                continue;
+            }
+            if let Some(data) = self.engine.generate(&mut session.state) {
+                out.push(DocumentOutput::Send {
+                    to: session.peer.clone(),
+                    message: Message::Sync(DocumentMessage {
+                        sender_id: self.our_peer_id.clone(),
+                        target_id: peer_id.clone(),
+                        document_id: self.id,
+                        data,
+                    }),
+                });
+            }
+        }
+        out
+    }
+}
+
+fn reject_reason(id: DocumentId, e: &EngineError) -> String {
+    format!("sync message for document {id} rejected: {e}")
+}

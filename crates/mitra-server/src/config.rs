@@ -1,0 +1,82 @@
+//! Server configuration: where to listen, where data lives, and every limit.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything the server needs to start. Every field has a sensible default.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Address to listen on (port 0 picks a free port).
+    pub listen: SocketAddr,
+    /// Directory holding the database (created if missing).
+    pub data_dir: PathBuf,
+    /// Limits that keep one client from hurting the others.
+    pub limits: Limits,
+    /// How long a document with no peers stays in memory before it is evicted.
+    pub document_idle_timeout: Duration,
+    /// Compact a document when its appended chunks exceed both this many bytes
+    /// and the size of its snapshot.
+    pub compaction_threshold_bytes: usize,
+    /// How long shutdown waits for connections and documents to finish.
+    pub shutdown_deadline: Duration,
+}
+
+/// Limits on connections and messages.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest protocol message accepted; a bigger one closes the connection with 1009.
+    pub max_message_bytes: usize,
+    /// Largest single WebSocket frame accepted.
+    pub max_frame_bytes: usize,
+    /// Most simultaneous connections; more are refused with HTTP 503.
+    pub max_connections: usize,
+    /// Messages queued for one connection before it counts as too slow and is disconnected.
+    pub outbound_queue: usize,
+    /// Commands queued for one document before senders wait (backpressure).
+    pub document_queue: usize,
+    /// Time a new connection has to send `join`.
+    pub handshake_timeout: Duration,
+    /// Interval between pings to each connection.
+    pub ping_interval: Duration,
+    /// A connection that sends nothing at all (not even a pong) for this long is closed.
+    pub idle_timeout: Duration,
+    /// A single write to a socket that takes longer than this disconnects the peer.
+    pub write_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_message_bytes: 4 * 1024 * 1024,
+            max_frame_bytes: 4 * 1024 * 1024,
+            max_connections: 10_000,
+            outbound_queue: 1024,
+            document_queue: 1024,
+            handshake_timeout: Duration::from_secs(10),
+            ping_interval: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl ServerConfig {
+    /// The defaults: `127.0.0.1:8080`, `./mitra-data`.
+    pub fn new(listen: SocketAddr, data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            listen,
+            data_dir: data_dir.into(),
+            limits: Limits::default(),
+            document_idle_timeout: Duration::from_secs(300),
+            compaction_threshold_bytes: 256 * 1024,
+            shutdown_deadline: Duration::from_secs(10),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self::new(SocketAddr::from(([127, 0, 0, 1], 8080)), "mitra-data")
+    }
+}

@@ -1,0 +1,501 @@
+//! Documents in memory: a registry of document actors, one tokio task per
+//! open document.
+//!
+//! An actor owns its [`DocumentSync`] and works in rounds: take every queued
+//! command, apply them all on a blocking thread (automerge work never runs on
+//! the IO threads), persist the new changes in one append (the storage
+//! group-commits appends of all documents), and only then generate and send
+//! the messages peers are owed. Nothing a peer sees was not durable first.
+//!
+//! A panic inside the engine is caught: the document is reloaded from
+//! storage and its peers are disconnected so they resync from scratch. A
+//! document with no peers is evicted after an idle period and reloaded on
+//! the next request.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use dashmap::DashMap;
+use mitra_protocol::wire::RemoteHeads;
+use mitra_protocol::{
+    AutomergeEngine, DocumentId, DocumentMessage, DocumentOutput, DocumentSync, EphemeralMessage,
+    Message, PeerRef, encode_heads,
+};
+use mitra_storage::{StorageError, StoredDocument};
+use tokio::sync::mpsc;
+
+use crate::compaction;
+use crate::peers::close_code;
+use crate::server::Shared;
+
+/// Something a document actor is asked to do.
+#[derive(Debug)]
+pub enum DocumentCommand {
+    /// A `sync` or `request` message from a peer.
+    Sync {
+        /// The sender.
+        from: PeerRef,
+        /// The message.
+        message: DocumentMessage,
+        /// True for `request`.
+        request: bool,
+    },
+    /// An ephemeral message to relay.
+    Ephemeral {
+        /// The sender.
+        from: PeerRef,
+        /// The message.
+        message: EphemeralMessage,
+    },
+    /// The peer's connection ended.
+    PeerLeft {
+        /// The peer and connection.
+        from: PeerRef,
+    },
+}
+
+/// The senders of every document actor in memory.
+#[derive(Default)]
+pub struct DocumentRegistry {
+    actors: DashMap<DocumentId, mpsc::Sender<DocumentCommand>>,
+}
+
+impl DocumentRegistry {
+    /// Number of documents in memory.
+    pub fn len(&self) -> usize {
+        self.actors.len()
+    }
+
+    /// True when no document is in memory.
+    pub fn is_empty(&self) -> bool {
+        self.actors.is_empty()
+    }
+
+    /// Drops every actor's sender: each actor finishes its queue and exits.
+    pub fn close_all(&self) {
+        self.actors.clear();
+    }
+
+    /// Delivers a command to a document's actor, starting the actor (which
+    /// loads the document from storage first) if needed. Waits while the
+    /// actor's queue is full.
+    pub async fn send(shared: &Arc<Shared>, id: DocumentId, command: DocumentCommand) {
+        let mut command = command;
+        for _ in 0..3 {
+            let sender = shared
+                .documents
+                .actors
+                .entry(id)
+                .or_insert_with(|| spawn_actor(shared, id))
+                .clone();
+            match sender.send(command).await {
+                Ok(()) => return,
+                Err(mpsc::error::SendError(returned)) => {
+                    // The actor was evicted between lookup and send: start a new one.
+                    shared
+                        .documents
+                        .actors
+                        .remove_if(&id, |_, s| s.same_channel(&sender));
+                    command = returned;
+                }
+            }
+        }
+        tracing::error!(document = %id, "could not deliver a command to the document actor");
+        shared.metrics.error("document_unreachable");
+    }
+}
+
+fn spawn_actor(shared: &Arc<Shared>, id: DocumentId) -> mpsc::Sender<DocumentCommand> {
+    let (tx, rx) = mpsc::channel(shared.config.limits.document_queue);
+    let actor_shared = Arc::clone(shared);
+    // Weak, so that dropping the registry's sender ends the actor.
+    let own = tx.downgrade();
+    shared.tasks.spawn(async move {
+        actor_shared.metrics.documents_loaded.inc();
+        run_actor(&actor_shared, id, rx, own).await;
+        actor_shared.metrics.documents_loaded.dec();
+    });
+    tx
+}
+
+/// Most commands applied in one round.
+const MAX_BATCH: usize = 256;
+
+type Sync = DocumentSync<AutomergeEngine>;
+
+/// What happened to a document while applying a batch.
+enum Applied {
+    Ok,
+    /// The engine panicked; the document must be rebuilt from storage.
+    Panicked(Vec<PeerRef>),
+}
+
+async fn run_actor(
+    shared: &Arc<Shared>,
+    id: DocumentId,
+    mut rx: mpsc::Receiver<DocumentCommand>,
+    own: mpsc::WeakSender<DocumentCommand>,
+) {
+    let Some((mut sync, mut stored_sizes)) = load_document(shared, id).await else {
+        quarantine(shared, id, rx).await;
+        return;
+    };
+    let idle = shared.config.document_idle_timeout;
+    loop {
+        let first = match tokio::time::timeout(idle, rx.recv()).await {
+            Ok(Some(command)) => command,
+            Ok(None) => break,
+            Err(_) if sync.has_peers() => continue,
+            Err(_) => {
+                evict(shared, id, &mut rx, &own).await;
+                return;
+            }
+        };
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(command) => batch.push(command),
+                Err(_) => break,
+            }
+        }
+        // Saved sync states of peers that start a session here.
+        let saved = load_saved_states(shared, &sync, &batch).await;
+        let (back, outputs, applied, unpersisted) = tokio::task::spawn_blocking(move || {
+            let mut outputs = Vec::new();
+            let applied = apply_batch(&mut sync, batch, &saved, &mut outputs);
+            let unpersisted = match applied {
+                Applied::Ok => sync.take_unpersisted(),
+                Applied::Panicked(_) => None,
+            };
+            (sync, outputs, applied, unpersisted)
+        })
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        sync = back;
+        dispatch(shared, &sync, outputs).await;
+        if let Applied::Panicked(peers) = applied {
+            sync = rebuild_after_panic(shared, id, sync, peers).await;
+            continue;
+        }
+        if let Some(bytes) = unpersisted {
+            let len = bytes.len();
+            if !persist(shared, id, bytes).await {
+                // Shutting down and storage never came back: reveal nothing.
+                break;
+            }
+            sync.mark_persisted();
+            shared.metrics.changes_persisted.inc();
+            shared.metrics.persisted_bytes.inc_by(len as u64);
+            stored_sizes.chunk_bytes += len;
+            if stored_sizes.wants_compaction(shared.config.compaction_threshold_bytes) {
+                stored_sizes.chunk_bytes = 0;
+                compaction::schedule(shared, id);
+            }
+        }
+        let (back, outputs) = tokio::task::spawn_blocking(move || {
+            let outputs = catch_unwind(AssertUnwindSafe(|| sync.flush())).unwrap_or_default();
+            (sync, outputs)
+        })
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        sync = back;
+        dispatch(shared, &sync, outputs).await;
+    }
+}
+
+/// Sizes of what storage holds for a document, to decide when to compact.
+struct StoredSizes {
+    snapshot_bytes: usize,
+    chunk_bytes: usize,
+}
+
+impl StoredSizes {
+    fn wants_compaction(&self, threshold: usize) -> bool {
+        self.chunk_bytes > threshold && self.chunk_bytes > self.snapshot_bytes
+    }
+}
+
+/// Loads a document from storage (retrying while storage is unavailable).
+/// `None` means the stored data does not load: the document is quarantined.
+async fn load_document(shared: &Arc<Shared>, id: DocumentId) -> Option<(Sync, StoredSizes)> {
+    let stored = loop {
+        let started = Instant::now();
+        let result = shared.storage.load(&id).await;
+        shared.metrics.storage_call("load", started.elapsed());
+        match result {
+            Ok(stored) => break stored.unwrap_or_default(),
+            Err(e) => {
+                shared.metrics.error("storage_load");
+                tracing::error!(document = %id, error = %e, "loading document failed; retrying");
+                if shared.shutdown.is_cancelled() {
+                    return None;
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    };
+    let sizes = StoredSizes {
+        snapshot_bytes: stored.snapshot.as_ref().map_or(0, Vec::len),
+        chunk_bytes: stored.chunk_bytes(),
+    };
+    let engine = tokio::task::spawn_blocking(move || build_engine(&stored))
+        .await
+        .ok()?;
+    match engine {
+        Ok(engine) => Some((
+            DocumentSync::new(id, shared.identity.peer_id.clone(), engine),
+            sizes,
+        )),
+        Err(e) => {
+            shared.metrics.error("document_corrupt");
+            tracing::error!(document = %id, error = %e, "stored document does not load: quarantined");
+            None
+        }
+    }
+}
+
+fn build_engine(stored: &StoredDocument) -> Result<AutomergeEngine, String> {
+    catch_unwind(AssertUnwindSafe(|| {
+        AutomergeEngine::load(
+            stored.snapshot.as_deref(),
+            stored.chunks.iter().map(|(_, c)| c.as_slice()),
+        )
+        .map_err(|e| e.to_string())
+    }))
+    .unwrap_or_else(|_| Err("automerge panicked while loading".into()))
+}
+
+/// A document whose stored data does not load: every peer asking for it is
+/// told so clearly and disconnected; nothing is served half-broken.
+async fn quarantine(shared: &Arc<Shared>, id: DocumentId, mut rx: mpsc::Receiver<DocumentCommand>) {
+    while let Some(command) = rx.recv().await {
+        if let DocumentCommand::Sync { from, .. } = command {
+            reject(
+                shared,
+                &from,
+                &format!(
+                    "document {id} is damaged on this server and quarantined; ask the operator"
+                ),
+                close_code::INTERNAL_ERROR,
+            );
+        }
+    }
+}
+
+async fn load_saved_states(
+    shared: &Arc<Shared>,
+    sync: &Sync,
+    batch: &[DocumentCommand],
+) -> Vec<(PeerRef, Vec<u8>)> {
+    let mut saved = Vec::new();
+    for command in batch {
+        if let DocumentCommand::Sync { from, .. } = command
+            && let Some(storage_id) = &from.storage_id
+            && sync.is_new_peer(from)
+            && !saved.iter().any(|(p, _): &(PeerRef, Vec<u8>)| p == from)
+        {
+            match shared.storage.load_sync_state(&sync.id(), storage_id).await {
+                Ok(Some(state)) => saved.push((from.clone(), state)),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "loading a saved sync state failed"),
+            }
+        }
+    }
+    saved
+}
+
+fn apply_batch(
+    sync: &mut Sync,
+    batch: Vec<DocumentCommand>,
+    saved: &[(PeerRef, Vec<u8>)],
+    outputs: &mut Vec<DocumentOutput>,
+) -> Applied {
+    for command in batch {
+        let result = catch_unwind(AssertUnwindSafe(|| match &command {
+            DocumentCommand::Sync {
+                from,
+                message,
+                request,
+            } => {
+                let saved_state = saved
+                    .iter()
+                    .find(|(p, _)| p == from)
+                    .map(|(_, s)| s.as_slice());
+                sync.receive_sync(from, message, *request, saved_state)
+            }
+            DocumentCommand::Ephemeral { from, message } => sync.receive_ephemeral(from, message),
+            DocumentCommand::PeerLeft { from } => sync.peer_left(from),
+        }));
+        match result {
+            Ok(mut out) => outputs.append(&mut out),
+            Err(_) => {
+                let culprit = match command {
+                    DocumentCommand::Sync { from, .. }
+                    | DocumentCommand::Ephemeral { from, .. }
+                    | DocumentCommand::PeerLeft { from } => from,
+                };
+                let mut peers: Vec<PeerRef> = sync.peers().cloned().collect();
+                if !peers.contains(&culprit) {
+                    peers.push(culprit);
+                }
+                return Applied::Panicked(peers);
+            }
+        }
+    }
+    Applied::Ok
+}
+
+/// After a panic the in-memory document cannot be trusted: reload it from
+/// storage (the durable truth) and disconnect its peers so each resyncs from
+/// a clean session. Their unpersisted changes are still on their side.
+async fn rebuild_after_panic(
+    shared: &Arc<Shared>,
+    id: DocumentId,
+    mut sync: Sync,
+    peers: Vec<PeerRef>,
+) -> Sync {
+    shared.metrics.error("engine_panic");
+    tracing::error!(document = %id, peers = peers.len(),
+        "automerge panicked while applying a message: reloading the document and resetting its peers");
+    for peer in &peers {
+        reject(
+            shared,
+            peer,
+            &format!("the server hit an internal error on document {id}; reconnect to resync"),
+            close_code::INTERNAL_ERROR,
+        );
+    }
+    if let Some((fresh, _)) = load_document(shared, id).await {
+        return fresh;
+    }
+    sync.reset_sessions();
+    sync
+}
+
+/// Appends change bytes, retrying until durable. Returns false only if the
+/// server is shutting down and storage still fails.
+async fn persist(shared: &Arc<Shared>, id: DocumentId, bytes: Vec<u8>) -> bool {
+    let mut delay = Duration::from_millis(50);
+    loop {
+        let started = Instant::now();
+        let result = shared.storage.append(&id, bytes.clone()).await;
+        shared.metrics.storage_call("append", started.elapsed());
+        match result {
+            Ok(_) => return true,
+            Err(e) => {
+                shared.metrics.error("storage_append");
+                tracing::error!(document = %id, error = %e,
+                    "persisting changes failed; holding them back from peers and retrying");
+                if shared.shutdown.is_cancelled() && matches!(e, StorageError::Closed) {
+                    return false;
+                }
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+async fn dispatch(shared: &Arc<Shared>, sync: &Sync, outputs: Vec<DocumentOutput>) {
+    for output in outputs {
+        match output {
+            DocumentOutput::Send { to, message } => {
+                shared.peers.send(&to, &message, &shared.metrics);
+            }
+            DocumentOutput::Reject { to, reason } => {
+                shared.metrics.error("bad_sync_message");
+                reject(shared, &to, &reason, close_code::INVALID_PAYLOAD);
+            }
+            DocumentOutput::PeerHeadsChanged { storage_id, heads } => {
+                gossip_heads(shared, sync, &storage_id, &heads);
+            }
+            DocumentOutput::HeadsChanged { heads } => {
+                gossip_heads(shared, sync, &shared.identity.storage_id, &heads);
+            }
+            DocumentOutput::SaveSyncState { storage_id, state } => {
+                let started = Instant::now();
+                let result = shared
+                    .storage
+                    .save_sync_state(&sync.id(), &storage_id, state)
+                    .await;
+                shared
+                    .metrics
+                    .storage_call("save_sync_state", started.elapsed());
+                if let Err(e) = result {
+                    tracing::warn!(document = %sync.id(), error = %e, "saving a peer's sync state failed");
+                }
+            }
+        }
+    }
+}
+
+/// Sends `remote-heads-changed` to the document's peers that follow `storage_id`.
+fn gossip_heads(
+    shared: &Arc<Shared>,
+    sync: &Sync,
+    storage_id: &mitra_protocol::StorageId,
+    heads: &[automerge::ChangeHash],
+) {
+    let timestamp = shared.now_millis();
+    for peer in sync.peers() {
+        if peer.storage_id.as_ref() == Some(storage_id) {
+            continue;
+        }
+        let Some(handle) = shared.peers.get(peer) else {
+            continue;
+        };
+        if !handle.follows(storage_id) {
+            continue;
+        }
+        let message = Message::RemoteHeadsChanged {
+            sender_id: shared.identity.peer_id.clone(),
+            target_id: peer.peer.clone(),
+            document_id: sync.id(),
+            new_heads: [(
+                storage_id.clone(),
+                RemoteHeads {
+                    heads: encode_heads(heads),
+                    timestamp,
+                },
+            )]
+            .into(),
+        };
+        shared.peers.send(peer, &message, &shared.metrics);
+    }
+}
+
+/// Sends `error` to a peer and closes its connection.
+pub fn reject(shared: &Arc<Shared>, to: &PeerRef, reason: &str, code: u16) {
+    tracing::warn!(peer = %to.peer, connection = to.connection.0, reason, "rejecting peer");
+    let message = Message::Error {
+        sender_id: shared.identity.peer_id.clone(),
+        message: reason.to_owned(),
+        target_id: Some(to.peer.clone()),
+    };
+    if let Some(handle) = shared.peers.get(to) {
+        handle.send_frame(message.encode(), &shared.metrics);
+        handle.close(code, reason);
+    }
+}
+
+/// Leaves memory: unregister first, then hand any command that raced in to a
+/// fresh actor, so nothing sent to this document is lost.
+async fn evict(
+    shared: &Arc<Shared>,
+    id: DocumentId,
+    rx: &mut mpsc::Receiver<DocumentCommand>,
+    own: &mpsc::WeakSender<DocumentCommand>,
+) {
+    if let Some(own) = own.upgrade() {
+        shared
+            .documents
+            .actors
+            .remove_if(&id, |_, s| s.same_channel(&own));
+    }
+    rx.close();
+    tracing::debug!(document = %id, "evicting idle document");
+    while let Ok(command) = rx.try_recv() {
+        DocumentRegistry::send(shared, id, command).await;
+    }
+}

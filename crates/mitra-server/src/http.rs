@@ -1,0 +1,160 @@
+//! The HTTP surface of the server, on hyper: the WebSocket upgrade at
+//! `/sync` and the operational endpoints.
+//!
+//! | path | answer |
+//! | --- | --- |
+//! | `/sync` | WebSocket upgrade to the automerge-repo protocol |
+//! | `/healthz` | 200 while the process is alive |
+//! | `/readyz` | 200 once storage is open and the listener is up; 503 otherwise |
+//! | `/metrics` | Prometheus text |
+//! | `/` | a placeholder page until the browser client is served |
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+
+use crate::connection;
+use crate::server::Shared;
+
+type Body = Full<Bytes>;
+
+/// Serves one TCP connection (HTTP/1.1, with upgrades) until it ends or the server shuts down.
+pub async fn serve_connection(shared: Arc<Shared>, stream: TcpStream, remote: SocketAddr) {
+    let service_shared = Arc::clone(&shared);
+    let service = hyper::service::service_fn(move |req| {
+        let shared = Arc::clone(&service_shared);
+        async move { Ok::<_, Infallible>(route(shared, req, remote).await) }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(shared.config.limits.handshake_timeout)
+        .serve_connection(TokioIo::new(stream), service)
+        .with_upgrades();
+    tokio::pin!(conn);
+    tokio::select! {
+        result = conn.as_mut() => {
+            if let Err(e) = result {
+                tracing::debug!(%remote, error = %e, "http connection ended with an error");
+            }
+        }
+        _ = shared.shutdown.cancelled() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        }
+    }
+}
+
+fn text(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Response<Body> {
+    let mut response = Response::new(Full::new(body.into()));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+async fn route(shared: Arc<Shared>, req: Request<Incoming>, remote: SocketAddr) -> Response<Body> {
+    const PLAIN: &str = "text/plain; charset=utf-8";
+    match (req.method(), req.uri().path()) {
+        (_, "/sync") => upgrade(shared, req, remote),
+        (&Method::GET, "/healthz") => text(StatusCode::OK, PLAIN, "ok\n"),
+        (&Method::GET, "/readyz") => {
+            if shared.is_ready() && shared.storage.check().await.is_ok() {
+                text(StatusCode::OK, PLAIN, "ready\n")
+            } else {
+                text(StatusCode::SERVICE_UNAVAILABLE, PLAIN, "not ready\n")
+            }
+        }
+        (&Method::GET, "/metrics") => text(
+            StatusCode::OK,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            shared.metrics.render(),
+        ),
+        (&Method::GET, "/") => text(StatusCode::OK, "text/html; charset=utf-8", PLACEHOLDER_PAGE),
+        _ => text(StatusCode::NOT_FOUND, PLAIN, "not found\n"),
+    }
+}
+
+const PLACEHOLDER_PAGE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<title>Mitra</title></head><body><h1>Mitra</h1>\
+<p>This Mitra sync server is running. Connect an automerge-repo client to <code>/sync</code>.</p>\
+<p>The partnership workspace will be served here.</p></body></html>\n";
+
+/// Answers the WebSocket handshake and hands the upgraded socket to a connection task.
+fn upgrade(shared: Arc<Shared>, mut req: Request<Incoming>, remote: SocketAddr) -> Response<Body> {
+    const PLAIN: &str = "text/plain; charset=utf-8";
+    let headers = req.headers();
+    let is_upgrade = headers
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    let version_ok = headers
+        .get(header::SEC_WEBSOCKET_VERSION)
+        .is_some_and(|v| v == "13");
+    let Some(key) = headers.get(header::SEC_WEBSOCKET_KEY).cloned() else {
+        return text(
+            StatusCode::BAD_REQUEST,
+            PLAIN,
+            "this endpoint speaks the automerge-repo protocol over WebSocket\n",
+        );
+    };
+    if req.method() != Method::GET || !is_upgrade || !version_ok {
+        return text(
+            StatusCode::BAD_REQUEST,
+            PLAIN,
+            "expected a WebSocket upgrade (GET, Upgrade: websocket, version 13)\n",
+        );
+    }
+    let Ok(permit) = Arc::clone(&shared.connection_slots).try_acquire_owned() else {
+        shared.metrics.error("connection_limit");
+        tracing::warn!(%remote, "connection limit reached: refusing a WebSocket upgrade");
+        return text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            PLAIN,
+            "too many connections; try again later\n",
+        );
+    };
+    if shared.shutdown.is_cancelled() {
+        return text(StatusCode::SERVICE_UNAVAILABLE, PLAIN, "shutting down\n");
+    }
+    let on_upgrade = hyper::upgrade::on(&mut req);
+    let limits = shared.config.limits.clone();
+    let task_shared = Arc::clone(&shared);
+    shared.connections.spawn(async move {
+        match on_upgrade.await {
+            Ok(upgraded) => {
+                let config = WebSocketConfig::default()
+                    .max_message_size(Some(limits.max_message_bytes))
+                    .max_frame_size(Some(limits.max_frame_bytes));
+                let ws = WebSocketStream::from_raw_socket(
+                    TokioIo::new(upgraded),
+                    Role::Server,
+                    Some(config),
+                )
+                .await;
+                connection::run(task_shared, ws, remote).await;
+            }
+            Err(e) => tracing::debug!(%remote, error = %e, "WebSocket upgrade failed"),
+        }
+        drop(permit);
+    });
+    let mut response = Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let h = response.headers_mut();
+    h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    h.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
+    if let Ok(accept) = HeaderValue::from_str(&derive_accept_key(key.as_bytes())) {
+        h.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
+    }
+    response
+}

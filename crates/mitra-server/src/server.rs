@@ -1,0 +1,191 @@
+//! Starting and stopping the server: bind, accept, shut down gracefully.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use dashmap::DashSet;
+use mitra_protocol::{ConnectionId, DocumentId, PeerId, ServerIdentity};
+use mitra_storage::{SqliteStorage, Storage};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::ServerConfig;
+use crate::documents::DocumentRegistry;
+use crate::error::ServerError;
+use crate::http;
+use crate::metrics::Metrics;
+use crate::peers::PeerRegistry;
+
+/// State shared by every task of one server.
+pub struct Shared {
+    /// Who the server is on the wire.
+    pub identity: ServerIdentity,
+    /// The configuration it was started with.
+    pub config: ServerConfig,
+    /// Durable storage.
+    pub storage: Arc<dyn Storage>,
+    /// Joined peers.
+    pub peers: PeerRegistry,
+    /// Documents in memory.
+    pub documents: DocumentRegistry,
+    /// Prometheus metrics.
+    pub metrics: Metrics,
+    /// Cancelled when the server starts shutting down.
+    pub shutdown: CancellationToken,
+    /// WebSocket connection tasks.
+    pub connections: TaskTracker,
+    /// Document actors and background work.
+    pub tasks: TaskTracker,
+    /// Documents being compacted right now.
+    pub compacting: DashSet<DocumentId>,
+    /// Bounds concurrent compactions (CPU and memory heavy).
+    pub compaction_slots: Semaphore,
+    /// Bounds simultaneous connections.
+    pub connection_slots: Arc<Semaphore>,
+    /// Source of connection ids.
+    next_connection: AtomicU64,
+    /// True once storage is open and the listener is up.
+    ready: AtomicBool,
+}
+
+impl Shared {
+    /// Milliseconds since the Unix epoch (for heads gossip timestamps).
+    pub fn now_millis(&self) -> f64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_millis() as f64)
+    }
+
+    /// A fresh connection id.
+    pub fn next_connection_id(&self) -> ConnectionId {
+        ConnectionId(self.next_connection.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// True once the server accepts connections and storage is open.
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Relaxed) && !self.shutdown.is_cancelled()
+    }
+}
+
+/// A server bound to its address, not yet serving.
+pub struct Server {
+    shared: Arc<Shared>,
+    listener: TcpListener,
+    sqlite: Arc<SqliteStorage>,
+}
+
+impl Server {
+    /// Opens storage under the data directory and binds the listen address.
+    pub async fn bind(config: ServerConfig) -> Result<Server, ServerError> {
+        let sqlite = Arc::new(SqliteStorage::open(&config.data_dir).await?);
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| ServerError::Bind {
+                    addr: config.listen,
+                    source,
+                })?;
+        let storage_id = sqlite.storage_id().clone();
+        let identity = ServerIdentity {
+            peer_id: PeerId::new(format!("mitra-{}", rand::random::<u64>())),
+            storage_id,
+        };
+        let shared = Arc::new(Shared {
+            identity,
+            storage: sqlite.clone(),
+            peers: PeerRegistry::default(),
+            documents: DocumentRegistry::default(),
+            metrics: Metrics::new(),
+            shutdown: CancellationToken::new(),
+            connections: TaskTracker::new(),
+            tasks: TaskTracker::new(),
+            compacting: DashSet::new(),
+            compaction_slots: Semaphore::new(1),
+            connection_slots: Arc::new(Semaphore::new(config.limits.max_connections)),
+            next_connection: AtomicU64::new(1),
+            ready: AtomicBool::new(false),
+            config,
+        });
+        Ok(Server {
+            shared,
+            listener,
+            sqlite,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or(self.shared.config.listen)
+    }
+
+    /// The server's shared state (for tests and embedding).
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting, closes every
+    /// connection with 1001, lets every document finish persisting, and
+    /// returns within the configured deadline.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> Result<(), ServerError> {
+        let Server {
+            shared,
+            listener,
+            sqlite,
+        } = self;
+        shared.ready.store(true, Ordering::Relaxed);
+        tracing::info!(addr = %listener.local_addr()?, storage_id = %shared.identity.storage_id,
+            peer_id = %shared.identity.peer_id, "serving");
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                _ = &mut shutdown => break,
+                _ = shared.shutdown.cancelled() => break,
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, remote)) => {
+                        let _ = stream.set_nodelay(true);
+                        let conn_shared = Arc::clone(&shared);
+                        shared.connections.spawn(http::serve_connection(conn_shared, stream, remote));
+                    }
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off, keep serving.
+                        shared.metrics.error("accept");
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    }
+                }
+            }
+        }
+        drop(listener);
+        tracing::info!("shutting down: closing connections");
+        shared
+            .peers
+            .close_all(crate::peers::close_code::GOING_AWAY, "server shutting down");
+        shared.shutdown.cancel();
+        let deadline = tokio::time::Instant::now() + shared.config.shutdown_deadline;
+        shared.connections.close();
+        if tokio::time::timeout_at(deadline, shared.connections.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("some connections did not close before the deadline");
+        }
+        shared.documents.close_all();
+        shared.tasks.close();
+        if tokio::time::timeout_at(deadline, shared.tasks.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("some documents did not finish before the deadline");
+        }
+        sqlite.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
