@@ -1,0 +1,24 @@
+# Mitra sync server. Build: docker build -t mitra .
+# Run:   docker run -p 8080:8080 -v mitra-data:/data mitra
+
+FROM rust:1-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked -p mitra
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home /data mitra \
+ && mkdir -p /data && chown mitra /data
+COPY --from=build /src/target/release/mitra /usr/local/bin/mitra
+USER mitra
+ENV MITRA_LISTEN=0.0.0.0:8080 MITRA_DATA_DIR=/data
+EXPOSE 8080
+VOLUME /data
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s \
+  CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["mitra"]
+CMD ["serve"]

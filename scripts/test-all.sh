@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every check and test of the project, the same way locally and in CI:
+# formatting, lints, Rust unit/simulation/integration tests (samod as a
+# client), then the official JavaScript client against the real server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests (unit, simulation, samod interop, bad input, lifecycle)"
+cargo test --workspace --locked
+
+step "JavaScript interop tests (automerge-repo 2.5.6 against target/debug/mitra)"
+cargo build --locked -p mitra
+(
+  cd tests/interop
+  npm ci --no-audit --no-fund
+  MITRA_BIN="$PWD/../../target/debug/mitra" npm test
+)
