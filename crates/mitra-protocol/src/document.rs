@@ -12,6 +12,7 @@
 //! [`DocumentSync::mark_persisted`], then [`DocumentSync::flush`] and send.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use automerge::ChangeHash;
 
@@ -81,6 +82,8 @@ struct PeerSession<S> {
     requested: bool,
     /// We already answered `doc-unavailable` and owe it the document when it arrives.
     told_unavailable: bool,
+    /// When the peer's `request` arrived (clock of [`DocumentSync::tick`]).
+    requested_at: Duration,
     /// Heads last reported for gossip, so unchanged heads are not gossiped again.
     gossiped_heads: Option<Vec<ChangeHash>>,
 }
@@ -96,6 +99,10 @@ pub struct DocumentSync<E: DocumentEngine> {
     awaiting_persist: bool,
     /// Our heads as last gossiped.
     gossiped_heads: Vec<ChangeHash>,
+    /// The current time, as last given to [`DocumentSync::tick`].
+    now: Duration,
+    /// How long a request for a document nobody has waits before `doc-unavailable`.
+    unavailable_grace: Duration,
 }
 
 impl<E: DocumentEngine> DocumentSync<E> {
@@ -109,7 +116,37 @@ impl<E: DocumentEngine> DocumentSync<E> {
             peers: BTreeMap::new(),
             awaiting_persist: false,
             gossiped_heads,
+            now: Duration::ZERO,
+            unavailable_grace: Duration::ZERO,
         }
+    }
+
+    /// Sets how long a request for a document that nobody has waits before
+    /// it is answered `doc-unavailable`. A creator's first upload can reach
+    /// the server just after another peer's request for the new document;
+    /// a short grace turns that race into a short wait instead of a false
+    /// "unavailable". Zero (the default) answers at once.
+    pub fn set_unavailable_grace(&mut self, grace: Duration) {
+        self.unavailable_grace = grace;
+    }
+
+    /// Advances the clock (any monotonic origin). Time only moves forward.
+    pub fn tick(&mut self, now: Duration) {
+        self.now = self.now.max(now);
+    }
+
+    /// When [`DocumentSync::flush`] next has something to do without new
+    /// input (a pending `doc-unavailable` answer), on the clock of `tick`.
+    pub fn next_wakeup(&self) -> Option<Duration> {
+        if !self.engine.heads().is_empty() {
+            return None;
+        }
+        self.peers
+            .values()
+            .filter(|s| s.requested && !s.told_unavailable)
+            .map(|s| s.requested_at + self.unavailable_grace)
+            .filter(|deadline| *deadline > self.now)
+            .min()
     }
 
     /// The document's id.
@@ -161,6 +198,7 @@ impl<E: DocumentEngine> DocumentSync<E> {
                     state,
                     requested: false,
                     told_unavailable: false,
+                    requested_at: self.now,
                     gossiped_heads: None,
                 },
             );
@@ -192,8 +230,9 @@ impl<E: DocumentEngine> DocumentSync<E> {
         let Some(session) = self.peers.get_mut(&from.peer) else {
             return out;
         };
-        if request {
+        if request && !session.requested {
             session.requested = true;
+            session.requested_at = self.now;
         }
         let result = self.engine.receive(&mut session.state, &message.data);
         match result {
@@ -333,7 +372,8 @@ impl<E: DocumentEngine> DocumentSync<E> {
             if empty && session.requested {
                 // The peer lacks the document and so do we: either someone
                 // is about to upload it (wait), or nobody has it.
-                if !holder_elsewhere && !session.told_unavailable {
+                let waited_enough = self.now >= session.requested_at + self.unavailable_grace;
+                if !holder_elsewhere && !session.told_unavailable && waited_enough {
                     session.told_unavailable = true;
                     out.push(DocumentOutput::Send {
                         to: session.peer.clone(),
@@ -364,4 +404,106 @@ impl<E: DocumentEngine> DocumentSync<E> {
 
 fn reject_reason(id: DocumentId, e: &EngineError) -> String {
     format!("sync message for document {id} rejected: {e}")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::engine::AutomergeEngine;
+    use automerge::sync::SyncDoc;
+
+    fn peer(name: &str, connection: u64) -> PeerRef {
+        PeerRef {
+            peer: PeerId::new(name),
+            connection: ConnectionId(connection),
+            storage_id: None,
+        }
+    }
+
+    fn request_from_empty_peer(id: DocumentId, from: &PeerRef) -> DocumentMessage {
+        let doc = automerge::Automerge::new();
+        let mut state = automerge::sync::State::new();
+        let data = doc.generate_sync_message(&mut state).unwrap().encode();
+        DocumentMessage {
+            sender_id: from.peer.clone(),
+            target_id: PeerId::new("server"),
+            document_id: id,
+            data,
+        }
+    }
+
+    fn unavailable_sent(outputs: &[DocumentOutput]) -> bool {
+        outputs.iter().any(|o| {
+            matches!(
+                o,
+                DocumentOutput::Send {
+                    message: Message::DocUnavailable { .. },
+                    ..
+                }
+            )
+        })
+    }
+
+    #[test]
+    fn unavailable_waits_for_the_grace_period_then_answers_once() {
+        let id = DocumentId::from_bytes([5; 16]);
+        let mut sync = DocumentSync::new(id, PeerId::new("server"), AutomergeEngine::new());
+        sync.set_unavailable_grace(Duration::from_millis(250));
+        sync.tick(Duration::from_secs(10));
+        let bob = peer("bob", 1);
+        sync.receive_sync(&bob, &request_from_empty_peer(id, &bob), true, None);
+        assert!(!unavailable_sent(&sync.flush()));
+        assert_eq!(sync.next_wakeup(), Some(Duration::from_millis(10_250)));
+        sync.tick(Duration::from_millis(10_249));
+        assert!(!unavailable_sent(&sync.flush()));
+        sync.tick(Duration::from_millis(10_250));
+        assert!(unavailable_sent(&sync.flush()));
+        assert_eq!(sync.next_wakeup(), None);
+        assert!(!unavailable_sent(&sync.flush()));
+    }
+
+    #[test]
+    fn request_without_grace_is_answered_at_once() {
+        let id = DocumentId::from_bytes([6; 16]);
+        let mut sync = DocumentSync::new(id, PeerId::new("server"), AutomergeEngine::new());
+        let bob = peer("bob", 1);
+        sync.receive_sync(&bob, &request_from_empty_peer(id, &bob), true, None);
+        assert!(unavailable_sent(&sync.flush()));
+    }
+
+    #[test]
+    fn messages_from_an_older_connection_are_ignored() {
+        let id = DocumentId::from_bytes([7; 16]);
+        let mut sync = DocumentSync::new(id, PeerId::new("server"), AutomergeEngine::new());
+        let new = peer("bob", 2);
+        let old = peer("bob", 1);
+        sync.receive_sync(&new, &request_from_empty_peer(id, &new), true, None);
+        assert!(
+            sync.receive_sync(&old, &request_from_empty_peer(id, &old), false, None)
+                .is_empty()
+        );
+        assert_eq!(sync.peers().next().unwrap().connection, ConnectionId(2));
+        // The old connection leaving does not remove the new session.
+        sync.peer_left(&old);
+        assert_eq!(sync.peer_count(), 1);
+    }
+
+    #[test]
+    fn garbage_sync_data_rejects_the_peer_with_a_reason() {
+        let id = DocumentId::from_bytes([8; 16]);
+        let mut sync = DocumentSync::new(id, PeerId::new("server"), AutomergeEngine::new());
+        let bob = peer("bob", 1);
+        let mut message = request_from_empty_peer(id, &bob);
+        message.data = b"not a sync message".to_vec();
+        let out = sync.receive_sync(&bob, &message, false, None);
+        match out.as_slice() {
+            [DocumentOutput::Reject { to, reason }] => {
+                assert_eq!(to, &bob);
+                assert!(reason.contains(&id.to_string()), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(sync.peer_count(), 0);
+    }
 }

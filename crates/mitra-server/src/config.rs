@@ -20,6 +20,9 @@ pub struct ServerConfig {
     pub compaction_threshold_bytes: usize,
     /// How long shutdown waits for connections and documents to finish.
     pub shutdown_deadline: Duration,
+    /// How long a request for a document nobody has waits before it is
+    /// answered `doc-unavailable` (covers a creator's upload racing a finder's request).
+    pub unavailable_grace: Duration,
 }
 
 /// Limits on connections and messages.
@@ -71,6 +74,7 @@ impl ServerConfig {
             document_idle_timeout: Duration::from_secs(300),
             compaction_threshold_bytes: 256 * 1024,
             shutdown_deadline: Duration::from_secs(10),
+            unavailable_grace: Duration::from_millis(250),
         }
     }
 }

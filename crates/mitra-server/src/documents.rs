@@ -143,14 +143,25 @@ async fn run_actor(
     };
     let idle = shared.config.document_idle_timeout;
     loop {
-        let first = match tokio::time::timeout(idle, rx.recv()).await {
-            Ok(Some(command)) => command,
+        sync.tick(shared.clock());
+        let timer = sync.next_wakeup();
+        let wait = timer.map_or(idle, |at| at.saturating_sub(shared.clock()).min(idle));
+        let first = match tokio::time::timeout(wait, rx.recv()).await {
+            Ok(Some(command)) => Some(command),
             Ok(None) => break,
+            Err(_) if timer.is_some() => None,
             Err(_) if sync.has_peers() => continue,
             Err(_) => {
                 evict(shared, id, &mut rx, &own).await;
                 return;
             }
+        };
+        let Some(first) = first else {
+            // A timer is due (a pending doc-unavailable answer): flush only.
+            sync.tick(shared.clock());
+            let outputs = sync.flush();
+            dispatch(shared, &sync, outputs).await;
+            continue;
         };
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -193,6 +204,7 @@ async fn run_actor(
                 compaction::schedule(shared, id);
             }
         }
+        sync.tick(shared.clock());
         let (back, outputs) = tokio::task::spawn_blocking(move || {
             let outputs = catch_unwind(AssertUnwindSafe(|| sync.flush())).unwrap_or_default();
             (sync, outputs)
@@ -243,10 +255,11 @@ async fn load_document(shared: &Arc<Shared>, id: DocumentId) -> Option<(Sync, St
         .await
         .ok()?;
     match engine {
-        Ok(engine) => Some((
-            DocumentSync::new(id, shared.identity.peer_id.clone(), engine),
-            sizes,
-        )),
+        Ok(engine) => {
+            let mut sync = DocumentSync::new(id, shared.identity.peer_id.clone(), engine);
+            sync.set_unavailable_grace(shared.config.unavailable_grace);
+            Some((sync, sizes))
+        }
         Err(e) => {
             shared.metrics.error("document_corrupt");
             tracing::error!(document = %id, error = %e, "stored document does not load: quarantined");

@@ -51,6 +51,8 @@ pub struct Shared {
     next_connection: AtomicU64,
     /// True once storage is open and the listener is up.
     ready: AtomicBool,
+    /// When the server started: the origin of the monotonic clock given to documents.
+    started: std::time::Instant,
 }
 
 impl Shared {
@@ -59,6 +61,11 @@ impl Shared {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0.0, |d| d.as_millis() as f64)
+    }
+
+    /// Time since the server started (the clock of the sans-IO document state).
+    pub fn clock(&self) -> std::time::Duration {
+        self.started.elapsed()
     }
 
     /// A fresh connection id.
@@ -109,6 +116,7 @@ impl Server {
             connection_slots: Arc::new(Semaphore::new(config.limits.max_connections)),
             next_connection: AtomicU64::new(1),
             ready: AtomicBool::new(false),
+            started: std::time::Instant::now(),
             config,
         });
         Ok(Server {
