@@ -103,6 +103,8 @@ pub struct DocumentSync<E: DocumentEngine> {
     now: Duration,
     /// How long a request for a document nobody has waits before `doc-unavailable`.
     unavailable_grace: Duration,
+    /// Sync states of departed peers, saved once what they name is durable.
+    deferred_saves: Vec<(StorageId, Vec<u8>)>,
 }
 
 impl<E: DocumentEngine> DocumentSync<E> {
@@ -118,6 +120,7 @@ impl<E: DocumentEngine> DocumentSync<E> {
             gossiped_heads,
             now: Duration::ZERO,
             unavailable_grace: Duration::ZERO,
+            deferred_saves: Vec::new(),
         }
     }
 
@@ -281,10 +284,10 @@ impl<E: DocumentEngine> DocumentSync<E> {
             .collect()
     }
 
-    /// The peer's connection ended: forget its session (saving its sync
-    /// state if it has a storage id).
+    /// The peer's connection ended: forget its session. A peer with a
+    /// storage id gets its sync state saved, but only from the next
+    /// [`DocumentSync::flush`], once every change that state may name is durable.
     pub fn peer_left(&mut self, from: &PeerRef) -> Vec<DocumentOutput> {
-        let mut out = Vec::new();
         if self
             .peers
             .get(&from.peer)
@@ -292,12 +295,10 @@ impl<E: DocumentEngine> DocumentSync<E> {
             && let Some(session) = self.peers.remove(&from.peer)
             && let Some(storage_id) = session.peer.storage_id
         {
-            out.push(DocumentOutput::SaveSyncState {
-                storage_id,
-                state: self.engine.encode_peer_state(&session.state),
-            });
+            let state = self.engine.encode_peer_state(&session.state);
+            self.deferred_saves.push((storage_id, state));
         }
-        out
+        Vec::new()
     }
 
     /// Forgets every peer's sync state, so each resyncs from scratch (after
@@ -332,9 +333,9 @@ impl<E: DocumentEngine> DocumentSync<E> {
         self.awaiting_persist = false;
     }
 
-    /// True while changes are waiting to become durable.
+    /// True while changes are waiting to become durable (handed out or not).
     pub fn awaiting_persist(&self) -> bool {
-        self.awaiting_persist
+        self.awaiting_persist || !self.engine.is_durable()
     }
 
     /// Some peer other than `except` told us it holds changes of this document.
@@ -348,13 +349,19 @@ impl<E: DocumentEngine> DocumentSync<E> {
         })
     }
 
-    /// Produces every message owed to peers. Says nothing while changes are
-    /// awaiting persistence (the durability rule).
+    /// Produces every message owed to peers. Says nothing while any change
+    /// is not yet durable, whether or not it was handed out by
+    /// [`DocumentSync::take_unpersisted`] (the durability rule, failing closed).
     pub fn flush(&mut self) -> Vec<DocumentOutput> {
         let mut out = Vec::new();
-        if self.awaiting_persist {
+        if self.awaiting_persist() {
             return out;
         }
+        out.extend(
+            self.deferred_saves
+                .drain(..)
+                .map(|(storage_id, state)| DocumentOutput::SaveSyncState { storage_id, state }),
+        );
         let heads = self.engine.heads();
         if heads != self.gossiped_heads {
             self.gossiped_heads.clone_from(&heads);

@@ -65,6 +65,9 @@ pub trait DocumentEngine: Send + 'static {
 
     /// Everything handed out by the last [`DocumentEngine::take_unpersisted`] is durable.
     fn mark_persisted(&mut self);
+
+    /// True when every change in the document is durable.
+    fn is_durable(&self) -> bool;
 }
 
 /// A [`DocumentEngine`] backed by a full in-memory automerge document.
@@ -179,5 +182,9 @@ impl DocumentEngine for AutomergeEngine {
         if let Some(heads) = self.pending_heads.take() {
             self.persisted_heads = heads;
         }
+    }
+
+    fn is_durable(&self) -> bool {
+        self.doc.get_heads() == self.persisted_heads
     }
 }
