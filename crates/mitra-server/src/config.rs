@@ -38,6 +38,8 @@ pub struct Limits {
     pub outbound_queue: usize,
     /// Commands queued for one document before senders wait (backpressure).
     pub document_queue: usize,
+    /// Documents one connection may have open; more closes it (1008).
+    pub max_documents_per_connection: usize,
     /// Time a new connection has to send `join`.
     pub handshake_timeout: Duration,
     /// Interval between pings to each connection.
@@ -56,6 +58,7 @@ impl Default for Limits {
             max_connections: 10_000,
             outbound_queue: 1024,
             document_queue: 1024,
+            max_documents_per_connection: 10_000,
             handshake_timeout: Duration::from_secs(10),
             ping_interval: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(30),

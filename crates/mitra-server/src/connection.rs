@@ -267,10 +267,24 @@ async fn handle_frame(
                 .messages_in
                 .get_or_create(&Kind { kind })
                 .inc();
+            let limit = shared.config.limits.max_documents_per_connection;
+            let document = match &routed {
+                Routed::Sync { message, .. } => Some(message.document_id),
+                Routed::Ephemeral(message) => Some(message.document_id),
+                _ => None,
+            };
+            if let Some(id) = document
+                && !handle.touch_document(id, limit)
+            {
+                shared.metrics.error("too_many_documents");
+                let reason = format!("more than {limit} documents open on one connection");
+                tracing::warn!(peer = %peer.peer, reason, "closing connection");
+                handle.close(close_code::POLICY_VIOLATION, reason);
+                return false;
+            }
             match routed {
                 Routed::Sync { message, request } => {
                     let id = message.document_id;
-                    handle.touch_document(id);
                     DocumentRegistry::send(
                         shared,
                         id,
@@ -284,7 +298,6 @@ async fn handle_frame(
                 }
                 Routed::Ephemeral(message) => {
                     let id = message.document_id;
-                    handle.touch_document(id);
                     DocumentRegistry::send(
                         shared,
                         id,

@@ -172,17 +172,25 @@ async fn run_actor(
         }
         // Saved sync states of peers that start a session here.
         let saved = load_saved_states(shared, &sync, &batch).await;
-        let (back, outputs, applied, unpersisted) = tokio::task::spawn_blocking(move || {
+        let round = tokio::task::spawn_blocking(move || {
             let mut outputs = Vec::new();
-            let applied = apply_batch(&mut sync, batch, &saved, &mut outputs);
-            let unpersisted = match applied {
-                Applied::Ok => sync.take_unpersisted(),
-                Applied::Panicked(_) => None,
-            };
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                let applied = apply_batch(&mut sync, batch, &saved, &mut outputs);
+                let unpersisted = match applied {
+                    Applied::Ok => sync.take_unpersisted(),
+                    Applied::Panicked(_) => None,
+                };
+                (applied, unpersisted)
+            }));
+            let (applied, unpersisted) = result
+                .unwrap_or_else(|_| (Applied::Panicked(sync.peers().cloned().collect()), None));
             (sync, outputs, applied, unpersisted)
         })
-        .await
-        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        .await;
+        // A join error here means the runtime is shutting down.
+        let Ok((back, outputs, applied, unpersisted)) = round else {
+            break;
+        };
         sync = back;
         dispatch(shared, &sync, outputs).await;
         if let Applied::Panicked(peers) = applied {
@@ -205,14 +213,20 @@ async fn run_actor(
             }
         }
         sync.tick(shared.clock());
-        let (back, outputs) = tokio::task::spawn_blocking(move || {
-            let outputs = catch_unwind(AssertUnwindSafe(|| sync.flush())).unwrap_or_default();
+        let round = tokio::task::spawn_blocking(move || {
+            let outputs = catch_unwind(AssertUnwindSafe(|| sync.flush()));
             (sync, outputs)
         })
-        .await
-        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        .await;
+        let Ok((back, outputs)) = round else { break };
         sync = back;
-        dispatch(shared, &sync, outputs).await;
+        match outputs {
+            Ok(outputs) => dispatch(shared, &sync, outputs).await,
+            Err(_) => {
+                let peers = sync.peers().cloned().collect();
+                sync = rebuild_after_panic(shared, id, sync, peers).await;
+            }
+        }
     }
 }
 

@@ -128,11 +128,17 @@ impl PeerHandle {
         let _ = self.outbound.try_send(Outbound::Ping);
     }
 
-    /// Records that this connection has a document open.
-    pub fn touch_document(&self, id: DocumentId) {
-        if let Ok(mut docs) = self.documents.lock() {
-            docs.insert(id);
+    /// Records that this connection has a document open. False when that
+    /// would exceed `limit` open documents.
+    pub fn touch_document(&self, id: DocumentId, limit: usize) -> bool {
+        let Ok(mut docs) = self.documents.lock() else {
+            return false;
+        };
+        if docs.len() >= limit && !docs.contains(&id) {
+            return false;
         }
+        docs.insert(id);
+        true
     }
 
     /// Documents this connection has open.
