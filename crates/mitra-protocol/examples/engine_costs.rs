@@ -48,7 +48,7 @@ fn main() {
     let mut writer = AutoCommit::load(&bytes).unwrap();
     let text = writer
         .map_range(ROOT, ..)
-        .find_map(|item| match writer.object_type(&item.id()) {
+        .find_map(|item| match writer.object_type(item.id()) {
             Ok(ObjType::Text) => Some(item.id()),
             _ => None,
         })
