@@ -78,6 +78,9 @@ struct PeerSession<S> {
     peer: PeerRef,
     /// The engine's sync state with this peer.
     state: S,
+    /// The peer has sent `sync` or `request` on this connection (a peer
+    /// that only sent ephemeral messages is relayed to, not synced with).
+    syncing: bool,
     /// The peer asked with `request`: it does not have the document.
     requested: bool,
     /// We already answered `doc-unavailable` and owe it the document when it arrives.
@@ -199,6 +202,7 @@ impl<E: DocumentEngine> DocumentSync<E> {
                 PeerSession {
                     peer: from.clone(),
                     state,
+                    syncing: false,
                     requested: false,
                     told_unavailable: false,
                     requested_at: self.now,
@@ -233,6 +237,7 @@ impl<E: DocumentEngine> DocumentSync<E> {
         let Some(session) = self.peers.get_mut(&from.peer) else {
             return out;
         };
+        session.syncing = true;
         if request && !session.requested {
             session.requested = true;
             session.requested_at = self.now;
@@ -376,6 +381,9 @@ impl<E: DocumentEngine> DocumentSync<E> {
             let Some(session) = self.peers.get_mut(&peer_id) else {
                 continue;
             };
+            if !session.syncing {
+                continue;
+            }
             if empty && session.requested {
                 // The peer lacks the document and so do we: either someone
                 // is about to upload it (wait), or nobody has it.

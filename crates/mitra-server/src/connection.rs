@@ -72,6 +72,16 @@ async fn handshake(
                 .await;
                 return None;
             }
+            Ok(Some(Err(WsError::Capacity(e)))) => {
+                shared.metrics.error("message_too_big");
+                tracing::warn!(%remote, error = %e, "message over the size limit before join: closing");
+                let reason = format!(
+                    "message too big (limit {} bytes)",
+                    shared.config.limits.max_message_bytes
+                );
+                close_sink(sink, close_code::MESSAGE_TOO_BIG, &reason).await;
+                return None;
+            }
             Ok(None) | Ok(Some(Err(_))) => return None,
             Ok(Some(Ok(WsMessage::Binary(bytes)))) => bytes,
             Ok(Some(Ok(WsMessage::Text(_)))) => {
@@ -163,11 +173,11 @@ async fn serve_peer(
     }
     handle.send_frame(reply, &shared.metrics);
     let writer = tokio::spawn(write_loop(
+        Arc::clone(shared),
         sink,
         rx,
         closing.clone(),
         Arc::clone(&handle),
-        limits.write_timeout,
     ));
 
     let mut ping = tokio::time::interval(limits.ping_interval);
@@ -323,12 +333,22 @@ async fn handle_frame(
             tracing::warn!(peer = %peer.peer, reason, "ignoring message");
             true
         }
-        Step::Close { error, reason } => {
+        Step::Close {
+            error: None,
+            reason,
+        } => {
+            // The peer said goodbye (`leave`) or reported its own error.
+            tracing::info!(peer = %peer.peer, connection = peer.connection.0, reason, "peer closing");
+            handle.close(close_code::NORMAL, reason);
+            false
+        }
+        Step::Close {
+            error: Some(error),
+            reason,
+        } => {
             shared.metrics.error("protocol_violation");
             tracing::warn!(peer = %peer.peer, connection = peer.connection.0, reason, "closing connection");
-            if let Some(error) = error {
-                handle.send_frame(error.encode(), &shared.metrics);
-            }
+            handle.send_frame(error.encode(), &shared.metrics);
             let code = if reason.starts_with("malformed") {
                 close_code::INVALID_PAYLOAD
             } else {
@@ -344,12 +364,13 @@ async fn handle_frame(
 /// Writes queued frames until the connection closes, then writes what is
 /// left (within a short deadline) and the close frame.
 async fn write_loop(
+    shared: Arc<Shared>,
     mut sink: SplitSink<Socket, WsMessage>,
     mut rx: mpsc::Receiver<Outbound>,
     closing: CancellationToken,
     handle: Arc<PeerHandle>,
-    write_timeout: Duration,
 ) {
+    let write_timeout = shared.config.limits.write_timeout;
     loop {
         let next = tokio::select! {
             biased;
@@ -361,13 +382,19 @@ async fn write_loop(
             Outbound::Frame(bytes) => WsMessage::Binary(bytes.into()),
             Outbound::Ping => WsMessage::Ping(Vec::new().into()),
         };
-        match tokio::time::timeout(write_timeout, sink.send(message)).await {
+        let sent = tokio::select! {
+            sent = tokio::time::timeout(write_timeout, sink.send(message)) => sent,
+            // Closing (a slow consumer, say) must not wait for a stuck write.
+            _ = closing.cancelled() => break,
+        };
+        match sent {
             Ok(Ok(())) => {}
             Ok(Err(_)) => {
                 handle.close(close_code::NORMAL, "connection lost");
                 break;
             }
             Err(_) => {
+                shared.metrics.error("write_timeout");
                 handle.close(
                     close_code::POLICY_VIOLATION,
                     "write timeout: peer not reading",
