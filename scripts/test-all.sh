@@ -13,11 +13,13 @@ cargo fmt --all -- --check
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "Build everything once (the mitra binary included, with the same features the tests use)"
+cargo build --workspace --all-targets --locked
+
 step "Rust tests (unit, simulation, samod interop, bad input, lifecycle)"
 cargo test --workspace --locked
 
 step "JavaScript interop tests (automerge-repo 2.5.6 against target/debug/mitra)"
-cargo build --locked -p mitra
 (
   cd tests/interop
   npm ci --no-audit --no-fund
