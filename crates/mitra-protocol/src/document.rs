@@ -52,7 +52,8 @@ pub enum DocumentOutput {
         /// A clear reason, for the peer and the log.
         reason: String,
     },
-    /// A peer with a storage id now has these heads (for heads gossip).
+    /// A peer with a storage id now has these heads (for heads gossip);
+    /// emitted from `flush`, so never ahead of what is durable here.
     PeerHeadsChanged {
         /// The peer's storage id.
         storage_id: StorageId,
@@ -244,18 +245,9 @@ impl<E: DocumentEngine> DocumentSync<E> {
         }
         let result = self.engine.receive(&mut session.state, &message.data);
         match result {
-            Ok(()) => {
-                if let Some(storage_id) = &session.peer.storage_id {
-                    let heads = self.engine.peer_heads(&session.state);
-                    if heads.is_some() && heads != session.gossiped_heads {
-                        session.gossiped_heads.clone_from(&heads);
-                        out.push(DocumentOutput::PeerHeadsChanged {
-                            storage_id: storage_id.clone(),
-                            heads: heads.unwrap_or_default(),
-                        });
-                    }
-                }
-            }
+            // The peer's new heads are gossiped from the next flush, once
+            // what this message brought is durable.
+            Ok(()) => {}
             Err(e) => {
                 self.peers.remove(&from.peer);
                 out.push(DocumentOutput::Reject {
@@ -373,6 +365,19 @@ impl<E: DocumentEngine> DocumentSync<E> {
             out.push(DocumentOutput::HeadsChanged {
                 heads: heads.clone(),
             });
+        }
+        for session in self.peers.values_mut() {
+            let Some(storage_id) = &session.peer.storage_id else {
+                continue;
+            };
+            let their_heads = self.engine.peer_heads(&session.state);
+            if their_heads.is_some() && their_heads != session.gossiped_heads {
+                session.gossiped_heads.clone_from(&their_heads);
+                out.push(DocumentOutput::PeerHeadsChanged {
+                    storage_id: storage_id.clone(),
+                    heads: their_heads.unwrap_or_default(),
+                });
+            }
         }
         let empty = heads.is_empty();
         let peer_ids: Vec<PeerId> = self.peers.keys().cloned().collect();
