@@ -863,6 +863,28 @@ mod tests {
     }
 
     #[test]
+    fn random_and_mutated_bytes_never_panic() {
+        use rand::rngs::StdRng;
+        use rand::{Rng, SeedableRng};
+        let mut rng = StdRng::seed_from_u64(7);
+        let valid: Vec<Vec<u8>> = all_messages().iter().map(Message::encode).collect();
+        for _ in 0..50_000 {
+            let bytes: Vec<u8> = if rng.random_bool(0.5) {
+                let len = rng.random_range(0..64);
+                (0..len).map(|_| rng.random()).collect()
+            } else {
+                let mut b = valid[rng.random_range(0..valid.len())].clone();
+                for _ in 0..rng.random_range(1..4) {
+                    let i = rng.random_range(0..b.len());
+                    b[i] = rng.random();
+                }
+                b
+            };
+            let _ = Message::decode(&bytes);
+        }
+    }
+
+    #[test]
     fn invalid_document_id_is_rejected() {
         let m = Message::Sync(DocumentMessage {
             sender_id: PeerId::new("a"),

@@ -36,6 +36,9 @@ struct ServeArgs {
     /// Largest message accepted, in bytes.
     #[arg(long, env = "MITRA_MAX_MESSAGE_BYTES", default_value_t = 4 * 1024 * 1024)]
     max_message_bytes: usize,
+    /// Largest single WebSocket frame accepted, in bytes (defaults to the message limit).
+    #[arg(long, env = "MITRA_MAX_FRAME_BYTES")]
+    max_frame_bytes: Option<usize>,
     /// Most simultaneous connections.
     #[arg(long, env = "MITRA_MAX_CONNECTIONS", default_value_t = 10_000)]
     max_connections: usize,
@@ -88,7 +91,7 @@ fn log_filter(setting: Option<&str>) -> EnvFilter {
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut config = ServerConfig::new(args.listen, args.data_dir.clone());
     config.limits.max_message_bytes = args.max_message_bytes;
-    config.limits.max_frame_bytes = args.max_message_bytes;
+    config.limits.max_frame_bytes = args.max_frame_bytes.unwrap_or(args.max_message_bytes);
     config.limits.max_connections = args.max_connections;
     config.document_idle_timeout = std::time::Duration::from_secs(args.document_idle_secs);
     let server = Server::bind(config).await.with_context(|| {
