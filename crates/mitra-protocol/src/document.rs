@@ -307,13 +307,6 @@ impl<E: DocumentEngine> DocumentSync<E> {
         }
     }
 
-    /// Replaces the engine (after a failure), resetting every session.
-    pub fn replace_engine(&mut self, engine: E) {
-        self.engine = engine;
-        self.awaiting_persist = false;
-        self.reset_sessions();
-    }
-
     /// Change bytes received since the last durable point. While they are
     /// out, [`DocumentSync::flush`] stays silent.
     pub fn take_unpersisted(&mut self) -> Option<Vec<u8>> {

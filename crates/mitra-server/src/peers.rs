@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use dashmap::DashMap;
-use mitra_protocol::{ConnectionId, DocumentId, Message, PeerId, PeerRef, StorageId};
+use mitra_protocol::{DocumentId, Message, PeerId, PeerRef, StorageId};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -215,20 +215,5 @@ impl PeerRegistry {
         for entry in &self.peers {
             entry.value().close(code, reason);
         }
-    }
-
-    /// Number of joined peers.
-    pub fn len(&self) -> usize {
-        self.peers.len()
-    }
-
-    /// True when no peer is joined.
-    pub fn is_empty(&self) -> bool {
-        self.peers.is_empty()
-    }
-
-    /// Allocates connection ids.
-    pub fn connection_id(counter: &std::sync::atomic::AtomicU64) -> ConnectionId {
-        ConnectionId(counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
     }
 }
