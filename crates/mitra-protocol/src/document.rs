@@ -344,18 +344,23 @@ impl<E: DocumentEngine> DocumentSync<E> {
     /// [`DocumentSync::take_unpersisted`] (the durability rule, failing closed).
     pub fn flush(&mut self) -> Vec<DocumentOutput> {
         let mut out = Vec::new();
+        self.flush_into(&mut |output| out.push(output));
+        out
+    }
+
+    /// [`DocumentSync::flush`], handing each output to `emit` as soon as it
+    /// is made, so a caller can send (and free) large messages one by one.
+    pub fn flush_into(&mut self, emit: &mut dyn FnMut(DocumentOutput)) {
         if self.awaiting_persist() {
-            return out;
+            return;
         }
-        out.extend(
-            self.deferred_saves
-                .drain(..)
-                .map(|(storage_id, state)| DocumentOutput::SaveSyncState { storage_id, state }),
-        );
+        for (storage_id, state) in self.deferred_saves.drain(..) {
+            emit(DocumentOutput::SaveSyncState { storage_id, state });
+        }
         let heads = self.engine.heads();
         if heads != self.gossiped_heads {
             self.gossiped_heads.clone_from(&heads);
-            out.push(DocumentOutput::HeadsChanged {
+            emit(DocumentOutput::HeadsChanged {
                 heads: heads.clone(),
             });
         }
@@ -366,7 +371,7 @@ impl<E: DocumentEngine> DocumentSync<E> {
             let their_heads = self.engine.peer_heads(&session.state);
             if their_heads.is_some() && their_heads != session.gossiped_heads {
                 session.gossiped_heads.clone_from(&their_heads);
-                out.push(DocumentOutput::PeerHeadsChanged {
+                emit(DocumentOutput::PeerHeadsChanged {
                     storage_id: storage_id.clone(),
                     heads: their_heads.unwrap_or_default(),
                 });
@@ -388,7 +393,7 @@ impl<E: DocumentEngine> DocumentSync<E> {
                 let waited_enough = self.now >= session.requested_at + self.unavailable_grace;
                 if !holder_elsewhere && !session.told_unavailable && waited_enough {
                     session.told_unavailable = true;
-                    out.push(DocumentOutput::Send {
+                    emit(DocumentOutput::Send {
                         to: session.peer.clone(),
                         message: Message::DocUnavailable {
                             sender_id: self.our_peer_id.clone(),
@@ -400,7 +405,7 @@ impl<E: DocumentEngine> DocumentSync<E> {
                 continue;
             }
             if let Some(data) = self.engine.generate(&mut session.state) {
-                out.push(DocumentOutput::Send {
+                emit(DocumentOutput::Send {
                     to: session.peer.clone(),
                     message: Message::Sync(DocumentMessage {
                         sender_id: self.our_peer_id.clone(),
@@ -411,7 +416,6 @@ impl<E: DocumentEngine> DocumentSync<E> {
                 });
             }
         }
-        out
     }
 }
 

@@ -213,8 +213,21 @@ async fn run_actor(
             }
         }
         sync.tick(shared.clock());
+        let sender = Arc::clone(shared);
         let round = tokio::task::spawn_blocking(move || {
-            let outputs = catch_unwind(AssertUnwindSafe(|| sync.flush()));
+            // Sync messages go out as soon as each is generated: a round
+            // that answers a hundred fresh peers never holds all their
+            // (possibly megabyte-sized) messages at once.
+            let mut deferred = Vec::new();
+            let outputs = catch_unwind(AssertUnwindSafe(|| {
+                sync.flush_into(&mut |output| match output {
+                    DocumentOutput::Send { to, message } => {
+                        sender.peers.send(&to, &message, &sender.metrics);
+                    }
+                    other => deferred.push(other),
+                });
+            }))
+            .map(|()| deferred);
             (sync, outputs)
         })
         .await;
