@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project, the same way locally and in CI:
 # formatting, lints, Rust unit/simulation/integration tests (samod as a
-# client), then the official JavaScript client against the real server.
+# client), the web client's type check, then the official JavaScript client
+# against the real server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,13 @@ cargo build --workspace --all-targets --locked
 
 step "Rust tests (unit, simulation, samod interop, bad input, lifecycle)"
 cargo test --workspace --locked
+
+step "Web client type check (TypeScript types generated from crates/mitra-model)"
+(
+  cd web
+  npm ci --no-audit --no-fund
+  npm run typecheck
+)
 
 step "JavaScript interop tests (automerge-repo 2.5.6 against target/debug/mitra)"
 (
