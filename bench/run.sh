@@ -130,7 +130,7 @@ start_server() {
     mitra)
       local port
       port="$(free_port)"
-      "$MITRA_BIN" serve --listen "127.0.0.1:$port" --data-dir "$SERVER_DATA" >"$logfile" 2>&1 &
+      "$MITRA_BIN" serve --no-demo --listen "127.0.0.1:$port" --data-dir "$SERVER_DATA" >"$logfile" 2>&1 &
       ;;
     js)
       node "$BENCH_DIR/js-server/server.mjs" --port 0 --data-dir "$SERVER_DATA" >"$logfile" 2>&1 &
