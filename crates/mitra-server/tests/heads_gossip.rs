@@ -6,6 +6,7 @@
 
 mod common;
 
+use automerge::Automerge;
 use automerge::sync::State as SyncState;
 use common::*;
 use mitra_protocol::{DocumentId, Message, PeerMetadata, StorageId, encode_heads};
@@ -60,24 +61,10 @@ async fn subscriber_hears_the_servers_new_heads_for_an_open_document() {
         .server_storage_id
         .clone()
         .expect("the server announces its storage id");
-    follower
-        .send(&Message::RemoteSubscriptionChange {
-            sender_id: follower.peer_id.clone(),
-            target_id: follower.server_id.clone(),
-            add: vec![server_storage.clone()],
-            remove: vec![],
-        })
-        .await
-        .unwrap();
-    follower.fetch_document(id).await.unwrap();
-
-    put(&mut doc, "k", "v2");
-    writer.upload(id, &mut doc, &mut state).await.unwrap();
-    wait_for_gossip(
+    follow_then_expect_gossip(
         &mut follower,
-        id,
         &server_storage,
-        &encode_heads(&doc.get_heads()),
+        (&mut writer, id, &mut doc, &mut state),
     )
     .await;
 }
@@ -103,24 +90,34 @@ async fn subscriber_hears_another_peers_heads_by_its_storage_id() {
     writer.upload(id, &mut doc, &mut state).await.unwrap();
 
     let mut follower = RawClient::joined(&server).await.unwrap();
+    follow_then_expect_gossip(
+        &mut follower,
+        &writer_storage,
+        (&mut writer, id, &mut doc, &mut state),
+    )
+    .await;
+}
+
+/// The follower subscribes to `storage_id` and opens the document; the
+/// writer then changes it, and the follower must hear the new heads gossiped
+/// under `storage_id`.
+async fn follow_then_expect_gossip(
+    follower: &mut RawClient,
+    storage_id: &StorageId,
+    (writer, id, doc, state): (&mut RawClient, DocumentId, &mut Automerge, &mut SyncState),
+) {
     follower
         .send(&Message::RemoteSubscriptionChange {
             sender_id: follower.peer_id.clone(),
             target_id: follower.server_id.clone(),
-            add: vec![writer_storage.clone()],
+            add: vec![storage_id.clone()],
             remove: vec![],
         })
         .await
         .unwrap();
     follower.fetch_document(id).await.unwrap();
 
-    put(&mut doc, "k", "v2");
-    writer.upload(id, &mut doc, &mut state).await.unwrap();
-    wait_for_gossip(
-        &mut follower,
-        id,
-        &writer_storage,
-        &encode_heads(&doc.get_heads()),
-    )
-    .await;
+    put(doc, "k", "v2");
+    writer.upload(id, doc, state).await.unwrap();
+    wait_for_gossip(follower, id, storage_id, &encode_heads(&doc.get_heads())).await;
 }

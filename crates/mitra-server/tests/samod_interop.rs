@@ -43,6 +43,24 @@ async fn samod_peer(server: &TestServer) -> (Repo, DialerHandle) {
     (repo, dialer)
 }
 
+/// Alice creates a document with `content`; Bob, on another connection, finds it.
+async fn two_peers_sharing(
+    server: &TestServer,
+    content: Automerge,
+) -> (
+    (Repo, DialerHandle, DocHandle),
+    (Repo, DialerHandle, DocHandle),
+) {
+    let (alice, a_dialer) = samod_peer(server).await;
+    let (bob, b_dialer) = samod_peer(server).await;
+    let a_doc = within("create", alice.create(content)).await.unwrap();
+    let b_doc = within("find", bob.find(a_doc.document_id().clone()))
+        .await
+        .unwrap()
+        .unwrap();
+    ((alice, a_dialer, a_doc), (bob, b_dialer, b_doc))
+}
+
 fn initial(key: &str, value: &str) -> Automerge {
     let mut doc = Automerge::new();
     doc.transact::<_, _, automerge::AutomergeError>(|tx| {
@@ -133,15 +151,8 @@ async fn samod_finding_a_document_nobody_has_gets_none() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn live_changes_flow_both_ways_between_two_samod_peers() {
     let server = TestServer::start().await;
-    let (alice, _a) = samod_peer(&server).await;
-    let (bob, _b) = samod_peer(&server).await;
-    let a_doc = within("create", alice.create(initial("count", "0")))
-        .await
-        .unwrap();
-    let b_doc = within("find", bob.find(a_doc.document_id().clone()))
-        .await
-        .unwrap()
-        .unwrap();
+    let ((alice, _a, a_doc), (bob, _b, b_doc)) =
+        two_peers_sharing(&server, initial("count", "0")).await;
     let mut a_changes = Box::pin(a_doc.changes());
     let mut b_changes = Box::pin(b_doc.changes());
 
@@ -172,15 +183,8 @@ async fn live_changes_flow_both_ways_between_two_samod_peers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ephemeral_messages_are_relayed_between_two_samod_peers() {
     let server = TestServer::start().await;
-    let (alice, _a) = samod_peer(&server).await;
-    let (bob, _b) = samod_peer(&server).await;
-    let a_doc = within("create", alice.create(initial("k", "v")))
-        .await
-        .unwrap();
-    let b_doc = within("find", bob.find(a_doc.document_id().clone()))
-        .await
-        .unwrap()
-        .unwrap();
+    let ((alice, _a, a_doc), (bob, _b, b_doc)) =
+        two_peers_sharing(&server, initial("k", "v")).await;
     let mut a_ephemera = Box::pin(a_doc.ephemera());
     let mut b_ephemera = Box::pin(b_doc.ephemera());
 
