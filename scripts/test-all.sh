@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project, the same way locally and in CI:
 # formatting, lints, Rust unit/simulation/integration tests (samod as a
-# client), the web client's type check, then the official JavaScript client
-# against the real server.
+# client), the web client's type check, unit tests and build, the official
+# JavaScript client against the real server, then the browser client in real
+# headless Chromium against the real server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,16 +21,24 @@ cargo build --workspace --all-targets --locked
 step "Rust tests (unit, simulation, samod interop, bad input, lifecycle)"
 cargo test --workspace --locked
 
-step "Web client type check (TypeScript types generated from crates/mitra-model)"
+step "Web client: install, type check (types generated from crates/mitra-model), unit tests, build"
 (
   cd web
   npm ci --no-audit --no-fund
   npm run typecheck
+  npm test
 )
+./scripts/build-web.sh
 
 step "JavaScript interop tests (automerge-repo 2.5.6 against target/debug/mitra)"
 (
   cd tests/interop
   npm ci --no-audit --no-fund
   MITRA_BIN="$PWD/../../target/debug/mitra" npm test
+)
+
+step "Browser end-to-end tests (headless Chromium against target/debug/mitra; screenshots in web/e2e-artifacts)"
+(
+  cd web
+  MITRA_BIN="$PWD/../target/debug/mitra" npm run e2e
 )

@@ -23,6 +23,9 @@ pub struct ServerConfig {
     /// How long a request for a document nobody has waits before it is
     /// answered `doc-unavailable` (covers a creator's upload racing a finder's request).
     pub unavailable_grace: Duration,
+    /// The browser client's built files; `None` looks in the usual places
+    /// (see [`crate::web`]).
+    pub web_dir: Option<PathBuf>,
 }
 
 /// Limits on connections and messages.
@@ -78,6 +81,7 @@ impl ServerConfig {
             compaction_threshold_bytes: 256 * 1024,
             shutdown_deadline: Duration::from_secs(10),
             unavailable_grace: Duration::from_millis(250),
+            web_dir: None,
         }
     }
 }

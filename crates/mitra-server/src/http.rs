@@ -7,13 +7,12 @@
 //! | `/healthz` | 200 while the process is alive |
 //! | `/readyz` | 200 once storage is open and the listener is up; 503 otherwise |
 //! | `/metrics` | Prometheus text |
-//! | `/` | a placeholder page until the browser client is served |
+//! | anything else | the browser client's files ([`crate::web`]) |
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
@@ -26,7 +25,7 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use crate::connection;
 use crate::server::Shared;
 
-type Body = Full<Bytes>;
+use crate::web::{Body, fixed};
 
 /// Serves one TCP connection (HTTP/1.1, with upgrades) until it ends or the server shuts down.
 pub async fn serve_connection(shared: Arc<Shared>, stream: TcpStream, remote: SocketAddr) {
@@ -55,12 +54,7 @@ pub async fn serve_connection(shared: Arc<Shared>, stream: TcpStream, remote: So
 }
 
 fn text(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Response<Body> {
-    let mut response = Response::new(Full::new(body.into()));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response
+    fixed(status, content_type, body)
 }
 
 async fn route(shared: Arc<Shared>, req: Request<Incoming>, remote: SocketAddr) -> Response<Body> {
@@ -80,15 +74,9 @@ async fn route(shared: Arc<Shared>, req: Request<Incoming>, remote: SocketAddr) 
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
             shared.metrics.render(),
         ),
-        (&Method::GET, "/") => text(StatusCode::OK, "text/html; charset=utf-8", PLACEHOLDER_PAGE),
-        _ => text(StatusCode::NOT_FOUND, PLAIN, "not found\n"),
+        _ => shared.web.serve(req).await,
     }
 }
-
-const PLACEHOLDER_PAGE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-<title>Mitra</title></head><body><h1>Mitra</h1>\
-<p>This Mitra sync server is running. Connect an automerge-repo client to <code>/sync</code>.</p>\
-<p>The partnership workspace will be served here.</p></body></html>\n";
 
 /// Answers the WebSocket handshake and hands the upgraded socket to a connection task.
 fn upgrade(shared: Arc<Shared>, mut req: Request<Incoming>, remote: SocketAddr) -> Response<Body> {
@@ -148,8 +136,8 @@ fn upgrade(shared: Arc<Shared>, mut req: Request<Incoming>, remote: SocketAddr) 
         }
         drop(permit);
     });
-    let mut response = Response::new(Full::new(Bytes::new()));
-    *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let mut response = fixed(StatusCode::SWITCHING_PROTOCOLS, "text/plain", Bytes::new());
+    response.headers_mut().remove(header::CONTENT_TYPE);
     let h = response.headers_mut();
     h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
     h.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));

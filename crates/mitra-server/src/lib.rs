@@ -4,7 +4,8 @@
 //! - [`server`]: [`Server::bind`] opens storage and the listener;
 //!   [`Server::run`] serves until a shutdown future completes.
 //! - [`http`]: the HTTP surface: `/sync` (WebSocket upgrade), `/healthz`,
-//!   `/readyz`, `/metrics`, and `/`.
+//!   `/readyz`, `/metrics`, and the browser client.
+//! - [`web`]: finding and serving the browser client's static files.
 //! - [`connection`]: one WebSocket connection: handshake, reading, writing,
 //!   keepalive and limits.
 //! - [`peers`]: joined peers and their bounded outbound queues.
@@ -24,6 +25,7 @@ pub mod http;
 pub mod metrics;
 pub mod peers;
 pub mod server;
+pub mod web;
 
 pub use config::{Limits, ServerConfig};
 pub use error::ServerError;

@@ -20,6 +20,7 @@ use crate::error::ServerError;
 use crate::http;
 use crate::metrics::Metrics;
 use crate::peers::PeerRegistry;
+use crate::web::WebClient;
 
 /// State shared by every task of one server.
 pub struct Shared {
@@ -35,6 +36,8 @@ pub struct Shared {
     pub documents: DocumentRegistry,
     /// Prometheus metrics.
     pub metrics: Metrics,
+    /// The browser client's static files.
+    pub web: WebClient,
     /// Cancelled when the server starts shutting down.
     pub shutdown: CancellationToken,
     /// WebSocket connection tasks.
@@ -108,6 +111,7 @@ impl Server {
             peers: PeerRegistry::default(),
             documents: DocumentRegistry::default(),
             metrics: Metrics::new(),
+            web: WebClient::locate(config.web_dir.as_deref()),
             shutdown: CancellationToken::new(),
             connections: TaskTracker::new(),
             tasks: TaskTracker::new(),
@@ -124,6 +128,11 @@ impl Server {
             listener,
             sqlite,
         })
+    }
+
+    /// Where the browser client is served from (`None`: it was not found).
+    pub fn web_root(&self) -> Option<&std::path::Path> {
+        self.shared.web.root()
     }
 
     /// The address actually bound (useful with port 0).

@@ -74,8 +74,8 @@ pub async fn maybe_seed_demo(data_dir: &Path) -> anyhow::Result<Option<Vec<Seede
 }
 
 /// The lines `mitra serve` prints after its serving line when it created
-/// the demo, `sync` being its sync endpoint (`ws://.../sync`).
-pub fn serve_message(seeded: &[Seeded], sync: &str) -> String {
+/// the demo, `base` being the server's address (`http://HOST:PORT/`).
+pub fn serve_message(seeded: &[Seeded], base: &str) -> String {
     let mut out = String::new();
     for s in seeded {
         let _ = writeln!(
@@ -83,16 +83,26 @@ pub fn serve_message(seeded: &[Seeded], sync: &str) -> String {
             "Created the demo partnership {:?} ({}): {}",
             s.name,
             language_name(&s.language),
-            s.charter_url
+            browser_link(base, &s.charter_url)
         );
     }
     if !seeded.is_empty() {
+        let sync = format!("{}sync", base.replacen("http", "ws", 1));
         let _ = writeln!(
             out,
-            "Open them in any automerge-repo client connected to {sync} (repo.find(url)); start with --no-demo (MITRA_NO_DEMO=1) to skip the demo in a new data directory."
+            "Open a link in a browser, or open {} in any automerge-repo client syncing with {sync}; start with --no-demo (MITRA_NO_DEMO=1) to skip the demo in a new data directory.",
+            seeded[0].charter_url
         );
     }
     out
+}
+
+/// The browser client's link to a charter (`base` is `http://HOST:PORT/`).
+pub fn browser_link(base: &str, charter_url: &str) -> String {
+    let id = charter_url
+        .strip_prefix("automerge:")
+        .unwrap_or(charter_url);
+    format!("{base}#/p/{id}/charter")
 }
 
 /// What `mitra demo` prints.
@@ -112,7 +122,7 @@ pub fn demo_message(seeded: &[Seeded], data_dir: &Path) -> String {
     if let Some(first) = seeded.first() {
         let _ = writeln!(
             out,
-            "\nTo open a partnership, run `mitra serve --data-dir {dir}` and open its URL in any automerge-repo client connected to ws://HOST:PORT/sync (repo.find(url)).\n\
+            "\nTo open a partnership, run `mitra serve --data-dir {dir}` and open http://HOST:PORT/#/p/ID/charter (ID: the document id after `automerge:`) in a browser.\n\
              To export it: mitra export --data-dir {dir} {} --format markdown",
             first.charter_url
         );

@@ -67,6 +67,11 @@ struct ServeArgs {
     /// (MITRA_NO_DEMO takes 1/0, true/false, yes/no, on/off).
     #[arg(long, env = "MITRA_NO_DEMO", value_parser = clap::builder::BoolishValueParser::new())]
     no_demo: bool,
+    /// Directory of the built browser client (`npm run build` in web/). By
+    /// default Mitra looks next to its binary (../share/mitra/web), then in
+    /// ./web/dist, then in the repository the binary was built in.
+    #[arg(long, env = "MITRA_WEB_DIR")]
+    web_dir: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -182,6 +187,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.limits.max_frame_bytes = args.max_frame_bytes.unwrap_or(args.max_message_bytes);
     config.limits.max_connections = args.max_connections;
     config.document_idle_timeout = std::time::Duration::from_secs(args.document_idle_secs);
+    config.web_dir = args.web_dir.clone();
     let seeded = if args.no_demo {
         None
     } else {
@@ -201,10 +207,20 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     })?;
     let addr = server.local_addr();
     println!("Mitra is serving on http://{addr}/ (sync endpoint ws://{addr}/sync)");
+    match (server.web_root(), &args.web_dir) {
+        (Some(root), _) => tracing::info!(dir = %root.display(), "serving the browser client"),
+        (None, Some(dir)) => tracing::warn!(
+            dir = %dir.display(),
+            "--web-dir has no index.html: the browser client is not served (build it with `npm --prefix web ci && npm --prefix web run build`)"
+        ),
+        (None, None) => tracing::warn!(
+            "the browser client was not found (build it with `npm --prefix web ci && npm --prefix web run build`, or pass --web-dir); serving the sync endpoint only"
+        ),
+    }
     if let Some(seeded) = seeded {
         print!(
             "{}",
-            demo::serve_message(&seeded, &format!("ws://{addr}/sync"))
+            demo::serve_message(&seeded, &format!("http://{addr}/"))
         );
     }
     server.run(shutdown_signal()).await?;

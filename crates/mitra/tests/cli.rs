@@ -282,9 +282,22 @@ fn serve_creates_the_demo_in_an_empty_data_directory_only() {
         "{lines:?}"
     );
     assert!(lines[3].contains("--no-demo"), "{lines:?}");
-    let charter = urls(&lines[1]).remove(0);
+    // The demo line ends with the browser link to the charter.
+    let base = lines[0]
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap();
+    let link = lines[1].split_whitespace().last().unwrap();
+    let charter = link
+        .strip_prefix(&format!("{base}#/p/"))
+        .and_then(|rest| rest.strip_suffix("/charter"))
+        .unwrap_or_else(|| panic!("not a browser link on {base}: {link}"));
+    assert!(
+        urls(&lines[3]).iter().any(|u| u.ends_with(charter)),
+        "{lines:?}"
+    );
     assert_eq!(documents(tmp.path()).len(), 6);
-    let md = stdout(&mitra(&["export", "--data-dir", dir, &charter]));
+    let md = stdout(&mitra(&["export", "--data-dir", dir, charter]));
     assert!(md.starts_with("# Clean Air Sukamaju Partnership\n"));
 
     // The second start finds documents and adds none.

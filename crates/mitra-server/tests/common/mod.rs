@@ -60,6 +60,8 @@ impl TestServer {
             dir.path().to_path_buf(),
         );
         config.shutdown_deadline = Duration::from_secs(5);
+        // No browser client unless a test gives one (never whatever is built nearby).
+        config.web_dir = Some(dir.path().join("no-web-client"));
         tweak(&mut config);
         Self::start_on(dir, config).await
     }

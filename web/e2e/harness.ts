@@ -1,0 +1,229 @@
+// What the end-to-end tests run against: the real `mitra serve` binary, a
+// loopback TCP proxy per person (to cut one person's network), and real
+// headless Chromium from Debian's package.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process"
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
+import net from "node:net"
+import { tmpdir } from "node:os"
+import { dirname, join, resolve } from "node:path"
+import { createInterface } from "node:readline"
+import { fileURLToPath } from "node:url"
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core"
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+/** Where screenshots go (git-ignored). */
+export const ARTIFACTS = resolve(here, "../e2e-artifacts")
+
+/** The mitra binary under test (`MITRA_BIN`, or the debug build of this repository). */
+export const MITRA_BIN = process.env.MITRA_BIN ?? resolve(here, "../../target/debug/mitra")
+/** The browser (`CHROMIUM`, or Debian's chromium). */
+export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium"
+
+/** A running `mitra serve` with the demo partnership. */
+export class Mitra {
+  /** `host:port` the server listens on. */
+  address = ""
+  /** The English demo charter's document id. */
+  charterId = ""
+  #child: ChildProcessWithoutNullStreams | null = null
+  #log: string[] = []
+
+  private constructor(readonly dataDir: string) {}
+
+  /** Starts a server on a fresh data directory (it creates the demo). */
+  static async start(): Promise<Mitra> {
+    const mitra = new Mitra(mkdtempSync(join(tmpdir(), "mitra-e2e-")))
+    await mitra.#spawn()
+    if (!mitra.charterId) throw new Error(`no demo partnership was printed:\n${mitra.#log.join("\n")}`)
+    return mitra
+  }
+
+  /** Starts the binary; on a fresh data directory it prints the demo after its address. */
+  async #spawn(expectDemo = true): Promise<void> {
+    const child = spawn(
+      MITRA_BIN,
+      ["serve", "--listen", "127.0.0.1:0", "--data-dir", this.dataDir, "--web-dir", resolve(here, "../dist")],
+      { env: { ...process.env, MITRA_LOG: process.env.MITRA_LOG ?? "warn" } },
+    )
+    this.#child = child
+    child.stderr.on("data", (d: Buffer) => this.#log.push(d.toString()))
+    const lines = createInterface({ input: child.stdout })
+    await new Promise<void>((started, reject) => {
+      const timer = setTimeout(() => reject(new Error(`mitra did not start:\n${this.#log.join("")}`)), 30_000)
+      child.on("exit", (code) => reject(new Error(`mitra exited with ${code}:\n${this.#log.join("")}`)))
+      lines.on("line", (line) => {
+        this.#log.push(line)
+        const serving = /Mitra is serving on http:\/\/([^/]+)\//.exec(line)
+        if (serving) this.address = serving[1]!
+        const demo = /\(English\): http:\/\/[^#]+#\/p\/([^/\s]+)\/charter/.exec(line)
+        if (demo) this.charterId = demo[1]!
+        // The demo's last line names --no-demo.
+        if ((serving && !expectDemo) || /--no-demo/.test(line)) {
+          clearTimeout(timer)
+          started()
+        }
+      })
+    })
+  }
+
+  /** Stops the server (SIGTERM, graceful). */
+  async stop(): Promise<void> {
+    const child = this.#child
+    if (!child || child.exitCode !== null) return
+    await new Promise<void>((done) => {
+      child.removeAllListeners("exit")
+      child.on("exit", () => done())
+      child.kill("SIGTERM")
+    })
+    this.#child = null
+  }
+
+  /** Stops and starts the server on the same data directory (a new port). */
+  async restart(): Promise<void> {
+    await this.stop()
+    this.address = ""
+    await this.#spawn(false)
+  }
+
+  /** Stops the server and removes its data. */
+  async destroy(): Promise<void> {
+    await this.stop()
+    rmSync(this.dataDir, { recursive: true, force: true })
+  }
+}
+
+/** A loopback TCP proxy in front of the server: one person's network, which a test can cut. */
+export class NetworkLink {
+  readonly #server: net.Server
+  readonly #sockets = new Set<net.Socket>()
+  #up = true
+
+  private constructor(
+    server: net.Server,
+    readonly target: () => string,
+  ) {
+    this.#server = server
+  }
+
+  /** Starts a proxy to the address `target()` returns at each new connection. */
+  static async start(target: () => string): Promise<NetworkLink> {
+    const server = net.createServer()
+    const link = new NetworkLink(server, target)
+    server.on("connection", (client) => link.#accept(client))
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done))
+    return link
+  }
+
+  /** The origin pages are loaded from through this link. */
+  get origin(): string {
+    const address = this.#server.address() as net.AddressInfo
+    return `http://127.0.0.1:${address.port}`
+  }
+
+  #accept(client: net.Socket): void {
+    if (!this.#up) {
+      client.destroy()
+      return
+    }
+    const [host, port] = this.target().split(":")
+    const upstream = net.connect(Number(port), host)
+    for (const socket of [client, upstream]) {
+      this.#sockets.add(socket)
+      socket.on("close", () => this.#sockets.delete(socket))
+      socket.on("error", () => {
+        client.destroy()
+        upstream.destroy()
+      })
+    }
+    client.pipe(upstream).pipe(client)
+  }
+
+  /** Drops every connection and refuses new ones. */
+  cut(): void {
+    this.#up = false
+    for (const socket of this.#sockets) socket.destroy()
+  }
+
+  /** Accepts connections again. */
+  restore(): void {
+    this.#up = true
+  }
+
+  /** Stops the proxy. */
+  async close(): Promise<void> {
+    this.cut()
+    await new Promise<void>((done) => this.#server.close(() => done()))
+  }
+}
+
+/** Launches headless Chromium with the flags this machine needs. */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  })
+}
+
+/** A person at their own browser, on their own network link. */
+export type Person = {
+  /** Their name, as others see it. */
+  name: string
+  /** Their browser profile. */
+  context: BrowserContext
+  /** Their tab. */
+  page: Page
+  /** Their network. */
+  link: NetworkLink
+  /** Errors the page threw. */
+  errors: string[]
+}
+
+/** Opens a browser profile for a person who has set their name and organisation. */
+export async function person(
+  browser: Browser,
+  mitra: Mitra,
+  name: string,
+  organisation: string,
+  colour: string,
+): Promise<Person> {
+  const link = await NetworkLink.start(() => mitra.address)
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  await context.addInitScript(
+    ([identity]) => {
+      localStorage.setItem("mitra.identity", identity!)
+      localStorage.setItem("mitra.locale", "en")
+    },
+    [JSON.stringify({ name, organisation, colour })],
+  )
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on("pageerror", (e) => errors.push(e.message))
+  return { name, context, page, link, errors }
+}
+
+/** The browser link to a tab of the demo partnership, through a person's link. */
+export function partnershipUrl(p: Person, mitra: Mitra, tab = "charter"): string {
+  return `${p.link.origin}/#/p/${mitra.charterId}/${tab}`
+}
+
+/** Saves a screenshot under {@link ARTIFACTS}. */
+export async function screenshot(target: Page | ReturnType<Page["locator"]>, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  const path = join(ARTIFACTS, `${name}.png`)
+  await target.screenshot({ path, ...("goto" in target ? { fullPage: true } : {}) })
+  return path
+}
+
+/** Waits until the person's client says it is connected and everything reached the server. */
+export async function waitSaved(p: Person, timeout = 15_000): Promise<void> {
+  await p.page.waitForSelector('[data-testid=connection][data-state=connected][data-pending=false]', { timeout })
+}

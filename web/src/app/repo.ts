@@ -1,0 +1,60 @@
+// The automerge-repo peer this browser runs: IndexedDB storage (the
+// workspace opens and edits offline) and one WebSocket to the Mitra server
+// it was loaded from.
+import { Repo, type PeerId, type StorageId } from "@automerge/automerge-repo"
+import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket"
+import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb"
+import { signal, type Signal } from "@preact/signals"
+
+/** Where the WebSocket to the server stands. */
+export type ConnectionState = "connected" | "reconnecting" | "offline"
+
+/** The browser's repo and what the interface shows about its connection. */
+export type Workspace = {
+  /** The automerge-repo peer. */
+  repo: Repo
+  /** The WebSocket's state, kept current. */
+  connection: Signal<ConnectionState>
+  /** The server's storage id once it has said it, for "saved on the server". */
+  serverStorageId: Signal<StorageId | undefined>
+}
+
+/** How often the adapter retries a lost connection, in milliseconds. */
+export const RETRY_INTERVAL_MS = 2000
+
+/** The sync endpoint on the origin the page came from (`ws(s)://host/sync`). */
+export function syncUrl(location: Pick<Location, "protocol" | "host">): string {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:"
+  return `${scheme}//${location.host}/sync`
+}
+
+/** Makes the workspace's repo and starts connecting. */
+export function createWorkspace(url: string = syncUrl(window.location)): Workspace {
+  const network = new WebSocketClientAdapter(url, RETRY_INTERVAL_MS)
+  const repo = new Repo({
+    network: [network],
+    storage: new IndexedDBStorageAdapter("mitra"),
+    // The server is the only peer; share every document with it.
+    sharePolicy: async () => true,
+  })
+  const connection = signal<ConnectionState>(navigator.onLine ? "reconnecting" : "offline")
+  const serverStorageId = signal<StorageId | undefined>(undefined)
+  let serverPeer: PeerId | undefined
+
+  const update = () => {
+    if (serverPeer !== undefined) connection.value = "connected"
+    else connection.value = navigator.onLine ? "reconnecting" : "offline"
+  }
+  repo.networkSubsystem.on("peer", ({ peerId, peerMetadata }) => {
+    serverPeer = peerId
+    serverStorageId.value = peerMetadata?.storageId
+    update()
+  })
+  repo.networkSubsystem.on("peer-disconnected", ({ peerId }) => {
+    if (peerId === serverPeer) serverPeer = undefined
+    update()
+  })
+  window.addEventListener("online", update)
+  window.addEventListener("offline", update)
+  return { repo, connection, serverStorageId }
+}
