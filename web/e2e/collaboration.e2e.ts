@@ -127,13 +127,29 @@ describe("two people co-editing the demo partnership", () => {
     await budi.page.waitForSelector("[data-testid=connection][data-pending=true]", { timeout: 5_000 })
     expect(await notesText(ayu.page)).not.toContain("Written offline in the field.")
 
+    // The workspace opens again with no connection at all (the service
+    // worker has the client, IndexedDB the documents), edits kept.
+    await budi.page.waitForTimeout(500)
+    await budi.page.reload()
+    await budi.page.locator("[data-testid=meeting-notes] .cm-content").waitFor({ timeout: 15_000 })
+    await budi.page.waitForSelector("[data-testid=connection][data-state=offline]")
+    expect(await notesText(budi.page)).toContain("Written offline in the field.")
+    await budi.page.locator("[data-testid=meeting-notes] .cm-content").click()
+    await budi.page.keyboard.press("Control+End")
+    await budi.page.keyboard.type(" And after reopening.", { delay: 10 })
+
     budi.link.restore()
     await budi.context.setOffline(false)
     await waitSaved(budi, 30_000)
     await expect
       .poll(async () => {
         const [a, b] = await Promise.all([notesText(ayu.page), notesText(budi.page)])
-        return a === b && a.includes("Written offline in the field.") && a.startsWith("Ayu online. ")
+        return (
+          a === b &&
+          a.includes("Written offline in the field.") &&
+          a.includes("And after reopening.") &&
+          a.startsWith("Ayu online. ")
+        )
       }, { timeout: 15_000 })
       .toBe(true)
   })
