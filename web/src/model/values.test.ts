@@ -2,7 +2,7 @@ import * as A from "@automerge/automerge"
 import { describe, expect, test } from "vitest"
 
 import { newCharter } from "./create"
-import { moveItem, parseNumber, scalar, str } from "./values"
+import { moveItem, num, parseNumber, scalar, str } from "./values"
 
 describe("document values", () => {
   test("plain strings are stored as scalars and collaborative text as text", () => {
@@ -29,6 +29,13 @@ describe("document values", () => {
     const heads = A.getHeads(doc)
     doc = A.change(doc, (d) => moveItem(d.principles, 0, 5))
     expect(A.getHeads(doc)).toEqual(heads)
+  })
+
+  test("numbers read whether stored as float, int or unsigned (bigint)", () => {
+    const doc = A.load<{ f: number; i: number }>(A.save(A.from({ f: 1.5, i: 3 })))
+    expect([num(doc.f), num(doc.i), num(45n)]).toEqual([1.5, 3, 45])
+    expect(num("7")).toBeNull()
+    expect(num(Number.NaN)).toBeNull()
   })
 
   test("numbers typed with a comma or spaces parse; junk does not", () => {

@@ -37,8 +37,12 @@ export function optScalar(value: string | null | undefined): string | null {
   return value ? scalar(value) : null
 }
 
-/** A number field's value, or `null`. */
+/**
+ * A number field's value, or `null`. Integers the Rust model writes as
+ * unsigned (agenda minutes) arrive as `bigint`.
+ */
 export function num(value: unknown): number | null {
+  if (typeof value === "bigint") return Number(value)
   return typeof value === "number" && Number.isFinite(value) ? value : null
 }
 

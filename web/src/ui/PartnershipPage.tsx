@@ -28,6 +28,7 @@ export function sectionLabel(section: string): string {
     case "goals":
       return t("tabGoals")
     case "meetings":
+    case "meeting":
       return t("tabMeetings")
     case "actions":
       return t("tabActions")

@@ -1,0 +1,114 @@
+// Who attends the meeting: name, organisation and partner; "I'm here" adds
+// the person using this browser.
+import { identity } from "../app/identity"
+import { usePartnership } from "../app/context"
+import type { Attendee } from "../generated/model"
+import { list, scalar, str } from "../model/values"
+import { labelOf, matchPartner, partnerChoices } from "./choices"
+import { addAttendeeOnce, hasAttendee, setAttendeePartner } from "./edit"
+import { SelectField, TextField } from "./fields"
+import { newAttendee } from "./items"
+import { ItemTable, RowButtons, type Column } from "./ItemTable"
+import { MeetingSection, useAdded, type SectionProps } from "./MeetingSection"
+import { t } from "./messages"
+
+/** Edits the attendees. */
+export function AttendeesSection({ editor, meeting }: SectionProps) {
+  const { charter } = usePartnership()
+  const partners = partnerChoices(charter)
+  const items = list(meeting.attendees)
+  const me = identity.value
+  const present = me !== null && hasAttendee(meeting, me.name)
+  const [added, add] = useAdded(() => {
+    const item = newAttendee("", "", null)
+    editor.add("attendees", item)
+    return str(item.id)
+  })
+
+  const addMe = () => {
+    if (!me) return
+    const attendee = newAttendee(me.name, me.organisation, matchPartner(charter, me.organisation))
+    editor.handle.change((d) => void addAttendeeOnce(d, attendee))
+  }
+
+  const choosePartner = (item: Attendee, partnerId: string) => {
+    const name = partnerId ? labelOf(partners, partnerId) : ""
+    editor.handle.change((d) => setAttendeePartner(d, str(item.id), partnerId, name))
+  }
+
+  const columns: Column<Attendee>[] = [
+    {
+      label: t("name"),
+      cell: (item) => (
+        <TextField
+          label={t("name")}
+          value={str(item.name)}
+          autoFocus={str(item.id) === added}
+          testId="attendee-name"
+          onCommit={(v) => editor.set("attendees", str(item.id), "name", scalar(v))}
+        />
+      ),
+    },
+    {
+      label: t("organisation"),
+      cell: (item) => (
+        <TextField
+          label={t("organisation")}
+          value={str(item.organisation)}
+          testId="attendee-organisation"
+          onCommit={(v) => editor.set("attendees", str(item.id), "organisation", scalar(v))}
+        />
+      ),
+    },
+    {
+      label: t("partner"),
+      cell: (item) => (
+        <SelectField
+          label={t("partner")}
+          value={str(item.partnerId)}
+          choices={partners}
+          none={t("notAPartner")}
+          testId="attendee-partner"
+          onSelect={(v) => choosePartner(item, v)}
+        />
+      ),
+    },
+    {
+      label: t("itemActions"),
+      class: "col-buttons",
+      cell: (item) => (
+        <RowButtons
+          name={str(item.name) || t("attendee")}
+          testId="attendee"
+          onRemove={() => editor.remove("attendees", str(item.id))}
+        />
+      ),
+    },
+  ]
+
+  return (
+    <MeetingSection
+      id="attendees-heading"
+      title={t("attendees")}
+      addLabel={t("addAttendee")}
+      addTestId="add-attendee"
+      onAdd={add}
+      tools={
+        me && (
+          <button type="button" onClick={addMe} disabled={present} data-testid="im-here">
+            {present ? t("alreadyHere") : t("imHere")}
+          </button>
+        )
+      }
+    >
+      <ItemTable
+        labelledBy="attendees-heading"
+        columns={columns}
+        items={items}
+        itemKey={(item) => str(item.id)}
+        empty={t("attendeesEmpty")}
+        rowTestId="attendee"
+      />
+    </MeetingSection>
+  )
+}
