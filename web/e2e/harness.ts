@@ -219,7 +219,13 @@ export function partnershipUrl(p: Person, mitra: Mitra, tab = "charter"): string
 export async function screenshot(target: Page | ReturnType<Page["locator"]>, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true })
   const path = join(ARTIFACTS, `${name}.png`)
-  await target.screenshot({ path, ...("goto" in target ? { fullPage: true } : {}) })
+  if ("goto" in target) {
+    // From the top, so the sticky header sits where it belongs.
+    await target.evaluate(() => window.scrollTo(0, 0))
+    await target.screenshot({ path, fullPage: true })
+  } else {
+    await target.screenshot({ path })
+  }
   return path
 }
 

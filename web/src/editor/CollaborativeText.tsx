@@ -44,7 +44,13 @@ export function textAt(doc: unknown, path: A.Prop[]): string {
 /** A CodeMirror editor for one automerge text. */
 export function CollaborativeText({ handle, path, field, label, presence, placeholder, testId }: CollaborativeTextProps) {
   const container = useRef<HTMLDivElement>(null)
+  const editor = useRef<EditorView | null>(null)
   const pathKey = JSON.stringify(path)
+
+  // The label follows the interface language without rebuilding the editor.
+  useEffect(() => {
+    editor.current?.contentDOM.setAttribute("aria-label", label)
+  }, [label])
 
   useEffect(() => {
     const parent = container.current
@@ -76,6 +82,8 @@ export function CollaborativeText({ handle, path, field, label, presence, placeh
       ],
     })
 
+    editor.current = view
+
     // Show the others' selections in this field whenever they or the text change.
     const show = () => {
       const peers = presence?.peers.value ?? []
@@ -99,6 +107,7 @@ export function CollaborativeText({ handle, path, field, label, presence, placeh
       handle.off("change", onChange)
       if (presence?.local.selection?.field === field) presence.set("selection", null)
       view.destroy()
+      editor.current = null
     }
     // The editor is rebuilt only when the text it edits changes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
