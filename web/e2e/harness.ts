@@ -8,7 +8,7 @@ import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core"
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core"
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -194,13 +194,15 @@ export async function person(
   name: string,
   organisation: string,
   colour: string,
+  options: BrowserContextOptions = {},
 ): Promise<Person> {
   const link = await NetworkLink.start(() => mitra.address)
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options })
+  // Their name and organisation, as if they had typed them; English until they switch.
   await context.addInitScript(
     ([identity]) => {
       localStorage.setItem("mitra.identity", identity!)
-      localStorage.setItem("mitra.locale", "en")
+      if (!localStorage.getItem("mitra.locale")) localStorage.setItem("mitra.locale", "en")
     },
     [JSON.stringify({ name, organisation, colour })],
   )

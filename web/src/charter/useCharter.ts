@@ -1,0 +1,27 @@
+// The open charter, as the charter section's components edit it.
+import type { DocHandle } from "@automerge/automerge-repo"
+import type { Doc } from "@automerge/automerge"
+import { useCallback } from "preact/hooks"
+
+import { usePartnership } from "../app/context"
+import type { CharterDocument } from "../generated/model"
+import type { DocPresence } from "../presence/docPresence"
+
+/** The open charter and how to change it. */
+export type CharterEditing = {
+  /** The charter as it is now. */
+  charter: Doc<CharterDocument>
+  /** Applies `edit` to the charter in one change (one step in its history). */
+  change: (edit: (draft: CharterDocument) => void) => void
+  /** The charter's handle, for collaborative text fields. */
+  handle: DocHandle<unknown>
+  /** Presence on the charter, for remote cursors. */
+  presence: DocPresence | undefined
+}
+
+/** The open partnership's charter, for reading and editing. */
+export function useCharter(): CharterEditing {
+  const { charter, charterHandle, presence } = usePartnership()
+  const change = useCallback((edit: (draft: CharterDocument) => void) => charterHandle.change(edit), [charterHandle])
+  return { charter, change, handle: charterHandle as unknown as DocHandle<unknown>, presence }
+}
