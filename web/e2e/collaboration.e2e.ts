@@ -179,6 +179,15 @@ describe("two people co-editing the demo partnership", () => {
       await expect.poll(() => notesText(carla.page), { timeout: 15_000 }).toBe(notes)
       // And Ayu's own tab reconnects to the restarted server by itself.
       await waitSaved(ayu, 30_000)
+
+      // The Rust model reads what the browsers wrote, without a problem.
+      const charter = mitra.export(mitra.charterId)
+      expect(charter.problems).toEqual([])
+      expect((charter.document.goals as { title: string }[])[0]!.title).toBe("Cut PM2.5 near schools by 30% (edited live)")
+      const meetingId = new URL(carla.page.url()).hash.split("/")[4]!
+      const meeting = mitra.export(meetingId)
+      expect(meeting.problems).toEqual([])
+      expect(meeting.document.notes).toBe(notes)
       expect(carla.errors).toEqual([])
     } finally {
       await carla.context.close()

@@ -1,7 +1,7 @@
 // What the end-to-end tests run against: the real `mitra serve` binary, a
 // loopback TCP proxy per person (to cut one person's network), and real
 // headless Chromium from Debian's package.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process"
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process"
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import net from "node:net"
 import { tmpdir } from "node:os"
@@ -65,6 +65,18 @@ export class Mitra {
         }
       })
     })
+  }
+
+  /**
+   * Exports a document as the Rust model reads it (`mitra export --format
+   * json`), next to the running server.
+   */
+  export(documentId: string): { document: Record<string, unknown>; problems: unknown[] } {
+    const out = execFileSync(MITRA_BIN, ["export", "--data-dir", this.dataDir, documentId, "--format", "json"], {
+      encoding: "utf8",
+      env: { ...process.env, MITRA_LOG: "warn" },
+    })
+    return JSON.parse(out) as { document: Record<string, unknown>; problems: unknown[] }
   }
 
   /** Stops the server (SIGTERM, graceful). */
