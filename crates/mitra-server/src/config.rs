@@ -4,13 +4,15 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use mitra_storage::StorageUrl;
+
 /// Everything the server needs to start. Every field has a sensible default.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     /// Address to listen on (port 0 picks a free port).
     pub listen: SocketAddr,
-    /// Directory holding the database (created if missing).
-    pub data_dir: PathBuf,
+    /// Where documents are stored (default: SQLite in the data directory).
+    pub storage: StorageUrl,
     /// Limits that keep one client from hurting the others.
     pub limits: Limits,
     /// How long a document with no peers stays in memory before it is evicted.
@@ -71,11 +73,11 @@ impl Default for Limits {
 }
 
 impl ServerConfig {
-    /// The defaults: `127.0.0.1:8080`, `./mitra-data`.
+    /// The defaults, listening on `listen` with SQLite in `data_dir`.
     pub fn new(listen: SocketAddr, data_dir: impl Into<PathBuf>) -> Self {
         Self {
             listen,
-            data_dir: data_dir.into(),
+            storage: StorageUrl::sqlite(data_dir),
             limits: Limits::default(),
             document_idle_timeout: Duration::from_secs(300),
             compaction_threshold_bytes: 256 * 1024,

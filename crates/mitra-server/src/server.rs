@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use dashmap::DashSet;
 use mitra_protocol::{ConnectionId, DocumentId, PeerId, ServerIdentity};
-use mitra_storage::{SqliteStorage, Storage};
+use mitra_storage::Storage;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
@@ -86,13 +86,12 @@ impl Shared {
 pub struct Server {
     shared: Arc<Shared>,
     listener: TcpListener,
-    sqlite: Arc<SqliteStorage>,
 }
 
 impl Server {
     /// Opens storage under the data directory and binds the listen address.
     pub async fn bind(config: ServerConfig) -> Result<Server, ServerError> {
-        let sqlite = Arc::new(SqliteStorage::open(&config.data_dir).await?);
+        let storage = mitra_storage::open(&config.storage).await?;
         let listener =
             TcpListener::bind(config.listen)
                 .await
@@ -100,14 +99,14 @@ impl Server {
                     addr: config.listen,
                     source,
                 })?;
-        let storage_id = sqlite.storage_id().clone();
+        let storage_id = storage.storage_id().clone();
         let identity = ServerIdentity {
             peer_id: PeerId::new(format!("mitra-{}", rand::random::<u64>())),
             storage_id,
         };
         let shared = Arc::new(Shared {
             identity,
-            storage: sqlite.clone(),
+            storage,
             peers: PeerRegistry::default(),
             documents: DocumentRegistry::default(),
             metrics: Metrics::new(),
@@ -123,11 +122,7 @@ impl Server {
             started: std::time::Instant::now(),
             config,
         });
-        Ok(Server {
-            shared,
-            listener,
-            sqlite,
-        })
+        Ok(Server { shared, listener })
     }
 
     /// Where the browser client is served from (`None`: it was not found).
@@ -151,11 +146,7 @@ impl Server {
     /// connection with 1001, lets every document finish persisting, and
     /// returns within the configured deadline.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> Result<(), ServerError> {
-        let Server {
-            shared,
-            listener,
-            sqlite,
-        } = self;
+        let Server { shared, listener } = self;
         shared.ready.store(true, Ordering::Relaxed);
         tracing::info!(addr = %listener.local_addr()?, storage_id = %shared.identity.storage_id,
             peer_id = %shared.identity.peer_id, "serving");
@@ -201,7 +192,7 @@ impl Server {
         {
             tracing::warn!("some documents did not finish before the deadline");
         }
-        sqlite.close().await;
+        shared.storage.close().await;
         tracing::info!("stopped");
         Ok(())
     }

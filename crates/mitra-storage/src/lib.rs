@@ -7,6 +7,8 @@
 //! - [`StorageError`]: the typed error every backend returns.
 //! - [`sqlite`]: the embedded default backend, one SQLite file in WAL mode
 //!   with `synchronous=FULL`, with group commit of concurrent appends.
+//! - [`StorageUrl`] and [`open`]: choosing a backend by URL
+//!   (`sqlite://DATA_DIR`).
 //!
 //! A document is stored as an optional compacted snapshot (an automerge
 //! `save()`) plus the change chunks appended since, in arrival order.
@@ -14,11 +16,13 @@
 //! transaction, so history is never lost.
 
 pub mod sqlite;
+mod url;
 
 use async_trait::async_trait;
 use mitra_protocol::{DocumentId, StorageId};
 
 pub use sqlite::SqliteStorage;
+pub use url::{StorageUrl, open};
 
 /// Position of an appended chunk in a document's log; increases with every append.
 pub type ChunkSeq = i64;
@@ -116,4 +120,13 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Checks the backend is reachable and writable (for readiness probes).
     async fn check(&self) -> Result<(), StorageError>;
+
+    /// Writes accepted but not yet answered (a gauge for metrics).
+    fn pending_writes(&self) -> usize {
+        0
+    }
+
+    /// Finishes every accepted write, then releases the backend. Calls after
+    /// it fail with [`StorageError::Closed`].
+    async fn close(&self);
 }

@@ -429,6 +429,14 @@ impl Storage for SqliteStorage {
         .await?;
         self.write(WriteOp::Ping).await.map(drop)
     }
+
+    fn pending_writes(&self) -> usize {
+        SqliteStorage::pending_writes(self)
+    }
+
+    async fn close(&self) {
+        SqliteStorage::close(self).await;
+    }
 }
 
 /// What the blocking part of `open` hands back.
