@@ -2,7 +2,7 @@
 import type { DocHandle, Repo } from "@automerge/automerge-repo"
 import type { Doc } from "@automerge/automerge"
 import { createContext } from "preact"
-import { useContext } from "preact/hooks"
+import { useCallback, useContext } from "preact/hooks"
 
 import type { CharterDocument } from "../generated/model"
 import type { DocPresence } from "../presence/docPresence"
@@ -43,4 +43,13 @@ export function usePartnership(): Partnership {
   const partnership = useContext(PartnershipContext)
   if (!partnership) throw new Error("usePartnership outside PartnershipContext")
   return partnership
+}
+
+/** A function that applies an edit to the open charter, in one change (one step in its history). */
+export type CharterChange = (edit: (draft: CharterDocument) => void) => void
+
+/** Edits the open partnership's charter (inside `PartnershipContext`). */
+export function useCharterChange(): CharterChange {
+  const { charterHandle } = usePartnership()
+  return useCallback((edit) => charterHandle.change(edit), [charterHandle])
 }

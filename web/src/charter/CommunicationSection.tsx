@@ -1,11 +1,11 @@
 // How the partners keep each other informed: how often they meet, the
 // channels they use, and who shares what.
 import type { Channel, InformationDuty, Partner } from "../generated/model"
+import { editItem, removeById, type ItemEdit } from "../model/lists"
 import { list, optScalar, scalar, str } from "../model/values"
-import { editItem, removeById, type ItemEdit } from "./edit"
+import { PartnerSelect, TextField } from "../ui/fields"
 import { EditableList, ItemActions, type ItemContext } from "./EditableList"
 import { newChannel, newInformationDuty } from "./factories"
-import { PartnerSelect, TextField } from "./fields"
 import { t } from "./messages"
 import { Section } from "./Section"
 import { useCharter } from "./useCharter"

@@ -4,9 +4,9 @@
 import type { ComponentChildren, VNode } from "preact"
 import { useRef, useState } from "preact/hooks"
 
+import type { Identified } from "../model/lists"
 import { str } from "../model/values"
-import type { Identified } from "./edit"
-import { useAutoFocus } from "./fields"
+import { useAutoFocus } from "../ui/fields"
 import { t } from "./messages"
 
 /** What an item's rendering gets from its list. */

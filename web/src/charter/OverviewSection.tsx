@@ -1,9 +1,9 @@
 // The partnership's name, working language and types.
 import { useId } from "preact/hooks"
 
+import { setHas, setMember } from "../model/lists"
 import { list, scalar, str } from "../model/values"
-import { setHas, setMember } from "./edit"
-import { CheckboxField, EnumSelect, TextField } from "./fields"
+import { CheckboxField, EnumSelect, TextField } from "../ui/fields"
 import { LANGUAGE, PARTNERSHIP_TYPE } from "./labels"
 import { t } from "./messages"
 import { Section } from "./Section"

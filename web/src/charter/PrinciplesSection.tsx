@@ -1,10 +1,10 @@
 // The principles the partners commit to.
 import type { Principle } from "../generated/model"
+import { editItem, moveById, removeById, type ItemEdit } from "../model/lists"
 import { list, scalar, str } from "../model/values"
-import { editItem, moveById, removeById, type ItemEdit } from "./edit"
+import { TextField } from "../ui/fields"
 import { EditableList, ItemActions, type ItemContext } from "./EditableList"
 import { newPrinciple } from "./factories"
-import { TextField } from "./fields"
 import { t } from "./messages"
 import { Section } from "./Section"
 import { useCharter } from "./useCharter"
@@ -29,7 +29,7 @@ export function PrinciplesSection() {
           return str(principle.id)
         }}
         onRemove={(id) => change((d) => removeById(d.principles, id))}
-        onMove={(id, by) => change((d) => moveById(d.principles, id, by))}
+        onMove={(id, by) => change((d) => void moveById(d.principles, id, by))}
         renderItem={(principle, context) => <PrincipleItem principle={principle} context={context} />}
       />
     </Section>

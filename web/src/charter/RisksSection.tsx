@@ -2,11 +2,11 @@
 import { useId } from "preact/hooks"
 
 import type { Mitigation, Partner, Risk } from "../generated/model"
+import { editItem, removeById, type ItemEdit } from "../model/lists"
 import { list, optScalar, scalar, str } from "../model/values"
-import { editItem, removeById, type ItemEdit } from "./edit"
+import { EnumSelect, PartnerSelect, TextField } from "../ui/fields"
 import { EditableList, ItemActions, type ItemContext } from "./EditableList"
 import { newMitigation, newRisk } from "./factories"
-import { EnumSelect, PartnerSelect, TextField } from "./fields"
 import { LEVEL, RISK_CATEGORY } from "./labels"
 import { t } from "./messages"
 import { RiskBadge } from "./RiskBadge"

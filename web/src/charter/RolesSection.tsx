@@ -4,7 +4,7 @@ import { useId } from "preact/hooks"
 
 import { RACI_ROLES, type RoleAssignment } from "../generated/model"
 import { str } from "../model/values"
-import { EnumSelect, partnerName } from "./fields"
+import { EnumSelect, partnerName } from "../ui/fields"
 import { RACI, RACI_CELL, raciHelp, raciLetter } from "./labels"
 import { t } from "./messages"
 import { raciMatrix, setRaci, type RaciColumn, type RaciRow } from "./raci"

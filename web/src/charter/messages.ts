@@ -4,7 +4,6 @@ import { defineMessages } from "../i18n"
 export const t = defineMessages({
   en: {
     // Shared
-    none: "—",
     untitled: "Untitled",
     moveUp: "Move up",
     moveDown: "Move down",
@@ -12,8 +11,6 @@ export const t = defineMessages({
     itemAction: "{action} “{item}”",
     cancel: "Cancel",
     notANumber: "Type a number, for example 1500000 or 2.5.",
-    unknownPartner: "A partner no longer in the charter",
-    unnamedPartner: "Unnamed partner",
     // Partnership
     overviewTitle: "Partnership",
     name: "Name of the partnership",
@@ -187,7 +184,6 @@ export const t = defineMessages({
   },
   id: {
     // Shared
-    none: "—",
     untitled: "Tanpa judul",
     moveUp: "Naikkan",
     moveDown: "Turunkan",
@@ -195,8 +191,6 @@ export const t = defineMessages({
     itemAction: "{action} “{item}”",
     cancel: "Batal",
     notANumber: "Ketik angka, misalnya 1.500.000 atau 2,5.",
-    unknownPartner: "Mitra yang sudah tidak ada di piagam",
-    unnamedPartner: "Mitra tanpa nama",
     // Partnership
     overviewTitle: "Kemitraan",
     name: "Nama kemitraan",

@@ -1,12 +1,7 @@
 // Amounts of money: shown in the reader's language, typed in it too.
 import type { Resource } from "../generated/model"
-import type { Locale } from "../i18n"
+import { intlLocale, type Locale } from "../i18n"
 import { list, num, optStr } from "../model/values"
-
-/** The Intl locale for an interface language (as the rest of the client formats dates). */
-export function intlLocale(locale: Locale): string {
-  return locale === "id" ? "id-ID" : "en-GB"
-}
 
 /** Whether `code` looks like an ISO 4217 currency code ("IDR", "USD"). */
 export function isCurrencyCode(code: string): boolean {

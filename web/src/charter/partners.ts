@@ -2,8 +2,8 @@
 // every reference in one change, so that nothing points at a partner that is
 // gone.
 import type { CharterDocument } from "../generated/model"
+import { removeById, removeWhere, setHas, setMember } from "../model/lists"
 import { list, str } from "../model/values"
-import { removeById, removeWhere, setHas, setMember } from "./edit"
 
 /** What in a charter refers to a partner. */
 export type PartnerReferences = {

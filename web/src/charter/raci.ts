@@ -2,8 +2,8 @@
 // each goal, columns are the partners, and each cell is the partner's part in
 // that row, stored as one RoleAssignment per (goal, partner) pair.
 import type { CharterDocument, Raci, RoleAssignment } from "../generated/model"
+import { removeWhere } from "../model/lists"
 import { list, optStr, scalar, str } from "../model/values"
-import { removeWhere } from "./edit"
 import { newRoleAssignment } from "./factories"
 
 /** A row of the matrix: a goal, or the partnership as a whole (`goalId` null). */

@@ -1,9 +1,8 @@
 // The open charter, as the charter section's components edit it.
 import type { DocHandle } from "@automerge/automerge-repo"
 import type { Doc } from "@automerge/automerge"
-import { useCallback } from "preact/hooks"
 
-import { usePartnership } from "../app/context"
+import { useCharterChange, usePartnership, type CharterChange } from "../app/context"
 import type { CharterDocument } from "../generated/model"
 import type { DocPresence } from "../presence/docPresence"
 
@@ -12,7 +11,7 @@ export type CharterEditing = {
   /** The charter as it is now. */
   charter: Doc<CharterDocument>
   /** Applies `edit` to the charter in one change (one step in its history). */
-  change: (edit: (draft: CharterDocument) => void) => void
+  change: CharterChange
   /** The charter's handle, for collaborative text fields. */
   handle: DocHandle<unknown>
   /** Presence on the charter, for remote cursors. */
@@ -22,6 +21,6 @@ export type CharterEditing = {
 /** The open partnership's charter, for reading and editing. */
 export function useCharter(): CharterEditing {
   const { charter, charterHandle, presence } = usePartnership()
-  const change = useCallback((edit: (draft: CharterDocument) => void) => charterHandle.change(edit), [charterHandle])
+  const change = useCharterChange()
   return { charter, change, handle: charterHandle as unknown as DocHandle<unknown>, presence }
 }

@@ -6,6 +6,7 @@ import { automergeSyncPlugin, type DocHandle as SyncableHandle } from "@automerg
 import type { DocHandle } from "@automerge/automerge-repo"
 import type * as A from "@automerge/automerge"
 import { minimalSetup } from "codemirror"
+import { Transaction } from "@codemirror/state"
 import { EditorView, placeholder as placeholderExt } from "@codemirror/view"
 import { effect } from "@preact/signals"
 import { useEffect, useRef } from "preact/hooks"
@@ -68,11 +69,15 @@ export function CollaborativeText({ handle, path, field, label, presence, placeh
         remoteCursors(),
         EditorView.updateListener.of((update) => {
           if (!presence) return
-          if (update.focusChanged && !update.view.hasFocus) {
+          // Focus moved elsewhere on the page: this field no longer has our caret.
+          // (A window in the background keeps it, as the person will come back.)
+          if (update.focusChanged && !update.view.hasFocus && document.hasFocus()) {
             if (presence.local.selection?.field === field) presence.set("selection", null)
             return
           }
-          if (!update.view.hasFocus || !(update.selectionSet || update.docChanged || update.focusChanged)) return
+          // Our own typing, clicks and moves; remote changes carry no user event.
+          const ours = update.transactions.some((tr) => tr.annotation(Transaction.userEvent) !== undefined)
+          if (!ours && !(update.focusChanged && update.view.hasFocus)) return
           const { anchor, head } = update.state.selection.main
           const doc = handle.doc()
           const a = cursorAt(doc, path, anchor)

@@ -1,11 +1,11 @@
 import { useRef, useState } from "preact/hooks"
 
+import { useCharterChange } from "../app/context"
 import { newGoal } from "../model/create"
 import { str } from "../model/values"
+import { FormField } from "../ui/fields"
 import { addGoal } from "./edit"
-import { FormField } from "./forms"
 import { t } from "./messages"
-import { useCharterChange } from "./useCharterChange"
 
 /** Adds a goal with the title the person typed; tells `onAdded` its id. */
 export function AddGoalForm({ onAdded }: { onAdded: (goalId: string) => void }) {

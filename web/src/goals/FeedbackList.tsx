@@ -1,13 +1,13 @@
 import { useState } from "preact/hooks"
 
+import { useCharterChange } from "../app/context"
 import type { Indicator } from "../generated/model"
 import { formatDate } from "../i18n"
 import { list, str, today } from "../model/values"
+import { FormField } from "../ui/fields"
 import { newFeedback } from "./create"
 import { addFeedback, deleteFeedback } from "./edit"
-import { FormField } from "./forms"
 import { t } from "./messages"
-import { useCharterChange } from "./useCharterChange"
 
 /** What the feedback of an indicator needs. */
 type FeedbackProps = { goalId: string; indicator: Indicator }

@@ -1,12 +1,12 @@
 import type { DocHandle } from "@automerge/automerge-repo"
 import { useEffect, useRef } from "preact/hooks"
 
-import { usePartnership } from "../app/context"
+import { useCharterChange, usePartnership } from "../app/context"
 import { CollaborativeText } from "../editor/CollaborativeText"
 import type { Goal, Partner } from "../generated/model"
 import { str } from "../model/values"
+import { TextField } from "../ui/fields"
 import { setGoalTitle } from "./edit"
-import { TextField } from "./fields"
 import { GoalSummary } from "./GoalSummary"
 import { GoalToolbar } from "./GoalToolbar"
 import { IndicatorList } from "./IndicatorList"
@@ -14,7 +14,6 @@ import { t } from "./messages"
 import { OwnersField } from "./OwnersField"
 import { SmartFields } from "./SmartFields"
 import { StatusSelect } from "./StatusSelect"
-import { useCharterChange } from "./useCharterChange"
 
 /** What a goal's card shows and edits. */
 export type GoalCardProps = {

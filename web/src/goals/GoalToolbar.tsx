@@ -1,8 +1,8 @@
 import { useEffect, useRef } from "preact/hooks"
 
+import { useCharterChange } from "../app/context"
 import { deleteGoal, moveGoal } from "./edit"
 import { t } from "./messages"
-import { useCharterChange } from "./useCharterChange"
 
 /** What the toolbar of a goal needs. */
 export type GoalToolbarProps = {

@@ -1,17 +1,17 @@
 import { useMemo } from "preact/hooks"
 
+import { useCharterChange } from "../app/context"
 import type { Indicator } from "../generated/model"
 import { locale } from "../i18n"
 import { num, str } from "../model/values"
+import { DateField, NumberField, TextField } from "../ui/fields"
 import { deleteIndicator, updateIndicator, type IndicatorPatch } from "./edit"
-import { DateField, NumberField, TextField } from "./fields"
 import { FeedbackList } from "./FeedbackList"
 import { IndicatorChart } from "./IndicatorChart"
 import { Measurements } from "./Measurements"
 import { t } from "./messages"
 import { ProgressBar } from "./ProgressBar"
 import { indicatorSummary } from "./summary"
-import { useCharterChange } from "./useCharterChange"
 
 /** One indicator of a goal: its definition, progress, chart, measurements and feedback. */
 export function IndicatorCard({ goalId, indicator }: { goalId: string; indicator: Indicator }) {

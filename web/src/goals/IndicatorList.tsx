@@ -1,13 +1,13 @@
 import { useRef, useState } from "preact/hooks"
 
+import { useCharterChange } from "../app/context"
 import type { Goal } from "../generated/model"
 import { newIndicator } from "../model/create"
 import { list, str } from "../model/values"
+import { FormField } from "../ui/fields"
 import { addIndicator } from "./edit"
-import { FormField } from "./forms"
 import { IndicatorCard } from "./IndicatorCard"
 import { t } from "./messages"
-import { useCharterChange } from "./useCharterChange"
 
 /** A goal's indicators, and a form to add one. */
 export function IndicatorList({ goal }: { goal: Goal }) {

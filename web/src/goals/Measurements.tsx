@@ -1,15 +1,15 @@
 import { useRef, useState } from "preact/hooks"
 
+import { useCharterChange } from "../app/context"
 import type { Indicator } from "../generated/model"
 import { formatDate } from "../i18n"
 import { num, parseNumber, str, today } from "../model/values"
+import { FormField, numberProblem } from "../ui/fields"
 import { newMeasurement } from "./create"
 import { addMeasurement, deleteMeasurement } from "./edit"
-import { FormField } from "./forms"
 import { t } from "./messages"
 import { formatNumber } from "./numbers"
 import { latestMeasurement, sortedMeasurements } from "./progress"
-import { useCharterChange } from "./useCharterChange"
 
 /** What the measurements of an indicator need. */
 type MeasurementsProps = { goalId: string; indicator: Indicator }
@@ -95,7 +95,7 @@ function AddMeasurementForm({ goalId, indicator }: MeasurementsProps) {
     e.preventDefault()
     const parsed = parseNumber(value)
     if (parsed === null || date === "") {
-      setError(parsed === null ? t("notANumber") : null)
+      setError(numberProblem(value, true))
       valueInput.current?.focus()
       return
     }

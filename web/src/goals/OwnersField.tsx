@@ -1,8 +1,8 @@
+import { useCharterChange } from "../app/context"
 import type { Goal, Partner } from "../generated/model"
 import { str } from "../model/values"
 import { ownerIds, setOwner } from "./edit"
 import { t } from "./messages"
-import { useCharterChange } from "./useCharterChange"
 
 /** The goal's owners, chosen among the charter's partners. */
 export function OwnersField({ goal, partners }: { goal: Goal; partners: readonly Partner[] }) {

@@ -1,9 +1,9 @@
+import { useCharterChange } from "../app/context"
 import type { Goal } from "../generated/model"
 import { str } from "../model/values"
+import { DateField, TextField } from "../ui/fields"
 import { setSmartText, setTimeBound, type SmartText } from "./edit"
-import { DateField, TextField } from "./fields"
 import { t } from "./messages"
-import { useCharterChange } from "./useCharterChange"
 
 const PARTS: { part: SmartText; label: () => string; testId: string }[] = [
   { part: "specific", label: () => t("smartSpecific"), testId: "goal-specific" },

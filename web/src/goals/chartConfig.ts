@@ -4,9 +4,8 @@
 // the unit on the y axis.
 import type { ChartConfiguration, ChartDataset, Scale } from "chart.js"
 
-import { formatDate } from "../i18n"
+import { formatDate, intlLocale } from "../i18n"
 import { t } from "./messages"
-import { intlLocale } from "./numbers"
 import { monthTicks, type ChartSeries, type Point } from "./series"
 import { withUnit } from "./summary"
 

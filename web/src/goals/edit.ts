@@ -3,7 +3,8 @@
 // seen when the page was drawn: another partner may have added, removed or
 // reordered items meanwhile. An item that is gone makes the edit a no-op.
 import type { CharterDocument, Feedback, Goal, Indicator, Measurement, Smart } from "../generated/model"
-import { list, moveItem, optScalar, scalar, str } from "../model/values"
+import { findById, moveById, removeById, removeWhere, setMember } from "../model/lists"
+import { list, optScalar, scalar, str } from "../model/values"
 
 /** The SMART parts written as plain strings (not the time-bound date). */
 export type SmartText = Exclude<keyof Smart, "timeBound">
@@ -17,19 +18,14 @@ export type IndicatorPatch = Partial<{
   targetDate: string | null
 }>
 
-/** The position of the goal with id `goalId` in `goals`, or -1. */
-export function goalIndex(goals: readonly Goal[], goalId: string): number {
-  return goals.findIndex((g) => str(g.id) === goalId)
-}
-
 /** The goal with id `goalId`, if it is still there. */
 export function findGoal(doc: CharterDocument, goalId: string): Goal | undefined {
-  return list(doc.goals).find((g) => str(g.id) === goalId)
+  return findById(doc.goals, goalId)
 }
 
 /** The indicator with id `indicatorId` of the goal `goalId`, if both are still there. */
 export function findIndicator(doc: CharterDocument, goalId: string, indicatorId: string): Indicator | undefined {
-  return list(findGoal(doc, goalId)?.indicators).find((i) => str(i.id) === indicatorId)
+  return findById(findGoal(doc, goalId)?.indicators, indicatorId)
 }
 
 /** The goal's owners: partner ids, each once (concurrent additions can repeat one). */
@@ -47,28 +43,18 @@ export function addGoal(doc: CharterDocument, goal: Goal): void {
  * otherwise point at nothing. Returns whether the goal was there.
  */
 export function deleteGoal(doc: CharterDocument, goalId: string): boolean {
-  const index = goalIndex(doc.goals, goalId)
-  if (index < 0) return false
-  doc.goals.splice(index, 1)
+  if (removeById(doc.goals, goalId) === 0) return false
   removeWhere(doc.roles, (r) => str(r.goalId) === goalId)
   return true
 }
 
-/** Whether the goal can move by `delta` places (-1 up, +1 down) in `goals`. */
-export function canMoveGoal(goals: readonly Goal[], goalId: string, delta: number): boolean {
-  const index = goalIndex(goals, goalId)
-  return index >= 0 && index + delta >= 0 && index + delta < goals.length
-}
-
 /**
- * Moves a goal by `delta` places (-1 up, +1 down). automerge has no move:
- * the goal is deleted and inserted again with the same content.
+ * Moves a goal by `delta` places (-1 up, +1 down); returns whether it moved
+ * (not past either end). automerge has no move: the goal is deleted and
+ * inserted again with the same content.
  */
 export function moveGoal(doc: CharterDocument, goalId: string, delta: number): boolean {
-  if (!canMoveGoal(doc.goals, goalId, delta)) return false
-  const index = goalIndex(doc.goals, goalId)
-  moveItem(doc.goals, index, index + delta)
-  return true
+  return moveById(doc.goals, goalId, delta)
 }
 
 /** Sets a goal's title. */
@@ -89,11 +75,7 @@ export function setGoalStatus(doc: CharterDocument, goalId: string, status: stri
  */
 export function setOwner(doc: CharterDocument, goalId: string, partnerId: string, owner: boolean): void {
   const goal = findGoal(doc, goalId)
-  if (!goal) return
-  const first = goal.ownerIds.findIndex((id) => str(id) === partnerId)
-  // Remove every later copy, and the first one too when it should go.
-  removeWhere(goal.ownerIds, (id, index) => str(id) === partnerId && (index !== first || !owner))
-  if (owner && first < 0) goal.ownerIds.push(scalar(partnerId))
+  if (goal) setMember(goal.ownerIds, partnerId, owner)
 }
 
 /** Sets one of the SMART parts written as text. */
@@ -127,7 +109,7 @@ export function updateIndicator(doc: CharterDocument, goalId: string, indicatorI
 /** Deletes an indicator with its measurements and feedback. */
 export function deleteIndicator(doc: CharterDocument, goalId: string, indicatorId: string): void {
   const goal = findGoal(doc, goalId)
-  if (goal) removeWhere(goal.indicators, (i) => str(i.id) === indicatorId)
+  if (goal) removeById(goal.indicators, indicatorId)
 }
 
 /** Appends a measurement (made with `newMeasurement`) to an indicator. */
@@ -138,7 +120,7 @@ export function addMeasurement(doc: CharterDocument, goalId: string, indicatorId
 /** Deletes a measurement. */
 export function deleteMeasurement(doc: CharterDocument, goalId: string, indicatorId: string, measurementId: string): void {
   const indicator = findIndicator(doc, goalId, indicatorId)
-  if (indicator) removeWhere(indicator.measurements, (m) => str(m.id) === measurementId)
+  if (indicator) removeById(indicator.measurements, measurementId)
 }
 
 /** Appends qualitative feedback (made with `newFeedback`) to an indicator. */
@@ -149,12 +131,5 @@ export function addFeedback(doc: CharterDocument, goalId: string, indicatorId: s
 /** Deletes a piece of feedback. */
 export function deleteFeedback(doc: CharterDocument, goalId: string, indicatorId: string, feedbackId: string): void {
   const indicator = findIndicator(doc, goalId, indicatorId)
-  if (indicator) removeWhere(indicator.feedback, (f) => str(f.id) === feedbackId)
-}
-
-/** Deletes the items of an automerge list that match, from the end so indexes stay valid. */
-function removeWhere<T>(items: T[], matches: (item: T, index: number) => boolean): void {
-  for (let i = items.length - 1; i >= 0; i--) {
-    if (matches(items[i], i)) items.splice(i, 1)
-  }
+  if (indicator) removeById(indicator.feedback, feedbackId)
 }

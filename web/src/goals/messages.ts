@@ -1,5 +1,6 @@
 import { GOAL_STATUSES, type GoalStatus } from "../generated/model"
 import { defineMessages } from "../i18n"
+import { enumSpec } from "../ui/fields"
 
 /** Messages of the goals section. */
 export const t = defineMessages({
@@ -59,7 +60,6 @@ export const t = defineMessages({
     deleteIndicatorLabel: "Delete indicator “{name}”",
     confirmDeleteIndicator:
       "Delete the indicator “{name}” with all its measurements and feedback? This cannot be undone.",
-    notANumber: "Enter a number, for example 12.5",
     latest: "Latest: {value} on {date}",
     noMeasurements: "No measurements yet",
     targetBy: "Target: {value} by {date}",
@@ -147,7 +147,6 @@ export const t = defineMessages({
     deleteIndicatorLabel: "Hapus indikator “{name}”",
     confirmDeleteIndicator:
       "Hapus indikator “{name}” beserta semua data pengukuran dan masukannya? Tindakan ini tidak dapat dibatalkan.",
-    notANumber: "Masukkan angka, misalnya 12,5",
     latest: "Terakhir: {value} pada {date}",
     noMeasurements: "Belum ada data pengukuran",
     targetBy: "Target: {value} pada {date}",
@@ -181,9 +180,7 @@ export const t = defineMessages({
   },
 })
 
-type KnownStatus = (typeof GOAL_STATUSES)[number]
-
-const STATUS_LABELS: Record<KnownStatus, () => string> = {
+const STATUS_LABELS: Record<(typeof GOAL_STATUSES)[number], () => string> = {
   proposed: () => t("statusProposed"),
   agreed: () => t("statusAgreed"),
   inProgress: () => t("statusInProgress"),
@@ -191,11 +188,10 @@ const STATUS_LABELS: Record<KnownStatus, () => string> = {
   dropped: () => t("statusDropped"),
 }
 
+/** The goal statuses, named in the interface's language (a status this client does not know as it is). */
+export const GOAL_STATUS = enumSpec(GOAL_STATUSES, (status) => STATUS_LABELS[status]())
+
 /** A goal status in the interface's language; a status this client does not know is shown as it is. */
 export function statusLabel(status: GoalStatus): string {
-  return isKnownStatus(status) ? STATUS_LABELS[status]() : status
-}
-
-function isKnownStatus(status: string): status is KnownStatus {
-  return (GOAL_STATUSES as readonly string[]).includes(status)
+  return GOAL_STATUS.label(status)
 }

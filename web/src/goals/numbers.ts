@@ -1,10 +1,5 @@
 // Numbers of goal documents as people read and type them.
-import { locale } from "../i18n"
-
-/** The BCP 47 locale for `Intl` formats in the interface's language. */
-export function intlLocale(): string {
-  return locale.value === "id" ? "id-ID" : "en-GB"
-}
+import { intlLocale } from "../i18n"
 
 /** A number for reading, in the interface's language (up to 2 decimals). */
 export function formatNumber(value: number): string {
@@ -14,9 +9,4 @@ export function formatNumber(value: number): string {
 /** A fraction (0.36) as a whole percentage ("36%"), in the interface's language. */
 export function formatPercent(fraction: number): string {
   return new Intl.NumberFormat(intlLocale(), { style: "percent", maximumFractionDigits: 0 }).format(fraction)
-}
-
-/** A number as typed into an input ("41.2"; empty for none). */
-export function numberInput(value: number | null): string {
-  return value === null ? "" : String(value)
 }

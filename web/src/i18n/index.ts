@@ -66,12 +66,17 @@ export function format(text: string, params?: Params): string {
   )
 }
 
+/** The BCP 47 locale of `Intl` formats in a language (the current one unless given). */
+export function intlLocale(language: Locale = locale.value): string {
+  return language === "id" ? "id-ID" : "en-GB"
+}
+
 /** Formats a `YYYY-MM-DD` date for the current language. */
 export function formatDate(date: string | null | undefined): string {
   if (!date) return ""
   const parsed = new Date(`${date}T00:00:00`)
   if (Number.isNaN(parsed.getTime())) return date
-  return parsed.toLocaleDateString(locale.value === "id" ? "id-ID" : "en-GB", {
+  return parsed.toLocaleDateString(intlLocale(), {
     day: "numeric",
     month: "short",
     year: "numeric",
@@ -84,8 +89,8 @@ export function formatDateTime(timestamp: string, timeZone?: string): string {
   if (Number.isNaN(parsed.getTime())) return timestamp
   const options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" }
   try {
-    return parsed.toLocaleString(locale.value === "id" ? "id-ID" : "en-GB", { ...options, timeZone })
+    return parsed.toLocaleString(intlLocale(), { ...options, timeZone })
   } catch {
-    return parsed.toLocaleString(locale.value === "id" ? "id-ID" : "en-GB", options)
+    return parsed.toLocaleString(intlLocale(), options)
   }
 }

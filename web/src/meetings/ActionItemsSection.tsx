@@ -3,8 +3,8 @@ import { usePartnership } from "../app/context"
 import type { ActionItem } from "../generated/model"
 import { newAction } from "../model/create"
 import { list, optScalar, optStr, scalar, str, today } from "../model/values"
-import { actionStatusChoices, goalChoices, partnerChoices } from "./choices"
-import { SelectField, TextField } from "./fields"
+import { DateField, EnumSelect, PartnerSelect, SelectField, TextField } from "../ui/fields"
+import { ACTION_STATUS, goalChoices } from "./choices"
 import { ItemTable, RowButtons, type Column } from "./ItemTable"
 import { MeetingSection, useAdded, type SectionProps } from "./MeetingSection"
 import { t } from "./messages"
@@ -14,7 +14,6 @@ import { OverdueBadge } from "./OverdueBadge"
 /** Edits the action items. */
 export function ActionItemsSection({ editor, meeting }: SectionProps) {
   const { charter } = usePartnership()
-  const partners = partnerChoices(charter)
   const goals = goalChoices(charter)
   const items = list(meeting.actions)
   const now = today()
@@ -41,13 +40,13 @@ export function ActionItemsSection({ editor, meeting }: SectionProps) {
     {
       label: t("owner"),
       cell: (item) => (
-        <SelectField
+        <PartnerSelect
           label={t("owner")}
-          value={str(item.ownerPartnerId)}
-          choices={partners}
+          partners={charter.partners}
+          value={item.ownerPartnerId}
           none={t("noOwner")}
           testId="action-owner"
-          onSelect={(v) => editor.set("actions", str(item.id), "ownerPartnerId", optScalar(v))}
+          onChange={(v) => editor.set("actions", str(item.id), "ownerPartnerId", optScalar(v))}
         />
       ),
     },
@@ -55,10 +54,9 @@ export function ActionItemsSection({ editor, meeting }: SectionProps) {
       label: t("due"),
       cell: (item) => (
         <>
-          <TextField
+          <DateField
             label={t("due")}
-            type="date"
-            value={str(item.due)}
+            value={item.due}
             testId="action-due"
             onCommit={(v) => editor.set("actions", str(item.id), "due", optScalar(v))}
           />
@@ -69,12 +67,12 @@ export function ActionItemsSection({ editor, meeting }: SectionProps) {
     {
       label: t("status"),
       cell: (item) => (
-        <SelectField
+        <EnumSelect
           label={t("status")}
-          value={str(item.status)}
-          choices={actionStatusChoices()}
+          spec={ACTION_STATUS}
+          value={item.status}
           testId="action-status"
-          onSelect={(v) => editor.set("actions", str(item.id), "status", scalar(v))}
+          onChange={(v) => v && editor.set("actions", str(item.id), "status", scalar(v))}
         />
       ),
     },
@@ -87,7 +85,7 @@ export function ActionItemsSection({ editor, meeting }: SectionProps) {
           choices={goals}
           none={t("noGoal")}
           testId="action-goal"
-          onSelect={(v) => editor.set("actions", str(item.id), "goalId", optScalar(v))}
+          onChange={(v) => editor.set("actions", str(item.id), "goalId", optScalar(v))}
         />
       ),
     },

@@ -10,9 +10,9 @@ import { routeHash, toUrl } from "../app/route"
 import type { MeetingDocument } from "../generated/model"
 import { formatDate } from "../i18n"
 import { list, scalar, str, today } from "../model/values"
-import { actionStatusChoices, actionStatusLabel, goalChoices, labelOf, partnerChoices } from "./choices"
+import { EnumSelect, labelOf, partnerChoices, SelectField } from "../ui/fields"
+import { ACTION_STATUS, goalChoices } from "./choices"
 import { setItemField } from "./edit"
-import { SelectField } from "./fields"
 import { ItemTable, type Column } from "./ItemTable"
 import { t } from "./messages"
 import {
@@ -57,7 +57,7 @@ export function ActionsView() {
     return opened?.state === "unavailable" || (opened?.state === "ready" && str(opened.doc.docType) !== "meeting")
   })
 
-  const partners = partnerChoices(charter)
+  const partners = partnerChoices(charter.partners)
   const goals = goalChoices(charter)
   const now = today()
 
@@ -67,7 +67,7 @@ export function ActionsView() {
     const rows = [...(section.current?.querySelectorAll<HTMLSelectElement>(`[data-testid="${STATUS_TEST_ID}"]`) ?? [])]
     const index = rows.findIndex((el) => el === document.activeElement)
     opened.handle.change((d) => void setItemField(d, "actions", action.id, "status", scalar(status)))
-    setAnnouncement(t("statusChanged", { task: action.task || t("actionItem"), status: actionStatusLabel(status) }))
+    setAnnouncement(t("statusChanged", { task: action.task || t("actionItem"), status: ACTION_STATUS.label(status) }))
     // A done or cancelled item leaves the list: keep the focus nearby.
     requestAnimationFrame(() => {
       if (index < 0 || !section.current || section.current.contains(document.activeElement)) return
@@ -119,12 +119,12 @@ export function ActionsView() {
     {
       label: t("status"),
       cell: (a) => (
-        <SelectField
+        <EnumSelect
           label={t("status")}
+          spec={ACTION_STATUS}
           value={a.status}
-          choices={actionStatusChoices()}
           testId={STATUS_TEST_ID}
-          onSelect={(v) => setStatus(a, v)}
+          onChange={(v) => v && setStatus(a, v)}
         />
       ),
     },
@@ -143,7 +143,7 @@ export function ActionsView() {
           choices={[...partners, { value: NONE, label: t("noOwner") }]}
           none={t("all")}
           testId="filter-partner"
-          onSelect={(partner) => setFilter({ ...filter, partner })}
+          onChange={(partner) => setFilter({ ...filter, partner })}
         />
         <SelectField
           label={t("filterGoal")}
@@ -151,7 +151,7 @@ export function ActionsView() {
           choices={[...goals, { value: NONE, label: t("noGoal") }]}
           none={t("all")}
           testId="filter-goal"
-          onSelect={(goal) => setFilter({ ...filter, goal })}
+          onChange={(goal) => setFilter({ ...filter, goal })}
         />
       </div>
       {loading > 0 && (

@@ -1,9 +1,9 @@
 // The meeting's agenda: items in order, with presenter, planned minutes and
 // whether each is done.
 import type { AgendaItem } from "../generated/model"
-import { list, scalar, str } from "../model/values"
-import { minutesOf, parseMinutes, plannedMinutes } from "./agenda"
-import { CheckField, TextField } from "./fields"
+import { list, num, scalar, str } from "../model/values"
+import { CheckboxField, TextField } from "../ui/fields"
+import { parseMinutes, plannedMinutes } from "./agenda"
 import { newAgendaItem } from "./items"
 import { ItemTable, RowButtons, type Column } from "./ItemTable"
 import { MeetingSection, useAdded, type SectionProps } from "./MeetingSection"
@@ -51,7 +51,7 @@ export function AgendaSection({ editor, meeting }: SectionProps) {
           label={t("minutes")}
           type="number"
           min={0}
-          value={String(minutesOf(item.durationMinutes) ?? "")}
+          value={String(num(item.durationMinutes) ?? "")}
           testId="agenda-minutes"
           onCommit={(v) => editor.set("agenda", str(item.id), "durationMinutes", parseMinutes(v))}
         />
@@ -61,11 +61,11 @@ export function AgendaSection({ editor, meeting }: SectionProps) {
       label: t("done"),
       class: "col-check",
       cell: (item) => (
-        <CheckField
+        <CheckboxField
           label={t("done")}
           checked={item.done === true}
           testId="agenda-done"
-          onToggle={(done) => editor.set("agenda", str(item.id), "done", done)}
+          onChange={(done) => editor.set("agenda", str(item.id), "done", done)}
         />
       ),
     },

@@ -3,10 +3,11 @@
 import { identity } from "../app/identity"
 import { usePartnership } from "../app/context"
 import type { Attendee } from "../generated/model"
+import { findById } from "../model/lists"
 import { list, scalar, str } from "../model/values"
-import { labelOf, matchPartner, partnerChoices } from "./choices"
+import { PartnerSelect, TextField } from "../ui/fields"
+import { matchPartner } from "./choices"
 import { addAttendeeOnce, hasAttendee, setAttendeePartner } from "./edit"
-import { SelectField, TextField } from "./fields"
 import { newAttendee } from "./items"
 import { ItemTable, RowButtons, type Column } from "./ItemTable"
 import { MeetingSection, useAdded, type SectionProps } from "./MeetingSection"
@@ -15,7 +16,6 @@ import { t } from "./messages"
 /** Edits the attendees. */
 export function AttendeesSection({ editor, meeting }: SectionProps) {
   const { charter } = usePartnership()
-  const partners = partnerChoices(charter)
   const items = list(meeting.attendees)
   const me = identity.value
   const present = me !== null && hasAttendee(meeting, me.name)
@@ -31,9 +31,10 @@ export function AttendeesSection({ editor, meeting }: SectionProps) {
     editor.handle.change((d) => void addAttendeeOnce(d, attendee))
   }
 
-  const choosePartner = (item: Attendee, partnerId: string) => {
-    const name = partnerId ? labelOf(partners, partnerId) : ""
-    editor.handle.change((d) => setAttendeePartner(d, str(item.id), partnerId, name))
+  const choosePartner = (item: Attendee, partnerId: string | null) => {
+    // The organisation is filled in with the partner's own name, never a placeholder.
+    const name = partnerId ? str(findById(charter.partners, partnerId)?.name).trim() : ""
+    editor.handle.change((d) => setAttendeePartner(d, str(item.id), partnerId ?? "", name))
   }
 
   const columns: Column<Attendee>[] = [
@@ -63,13 +64,13 @@ export function AttendeesSection({ editor, meeting }: SectionProps) {
     {
       label: t("partner"),
       cell: (item) => (
-        <SelectField
+        <PartnerSelect
           label={t("partner")}
-          value={str(item.partnerId)}
-          choices={partners}
+          partners={charter.partners}
+          value={item.partnerId}
           none={t("notAPartner")}
           testId="attendee-partner"
-          onSelect={(v) => choosePartner(item, v)}
+          onChange={(v) => choosePartner(item, v)}
         />
       ),
     },

@@ -2,8 +2,8 @@
 import { usePartnership } from "../app/context"
 import type { Decision } from "../generated/model"
 import { list, optScalar, scalar, str, today } from "../model/values"
-import { decisionMethodChoices, goalChoices } from "./choices"
-import { SelectField, TextField } from "./fields"
+import { DateField, EnumSelect, SelectField, TextField } from "../ui/fields"
+import { DECISION_METHOD, goalChoices } from "./choices"
 import { newDecision } from "./items"
 import { ItemTable, RowButtons, type Column } from "./ItemTable"
 import { MeetingSection, useAdded, type SectionProps } from "./MeetingSection"
@@ -31,6 +31,7 @@ export function DecisionsSection({ editor, meeting }: SectionProps) {
         <TextField
           label={t("decisionText")}
           multiline
+          rows={2}
           value={str(item.text)}
           autoFocus={str(item.id) === added}
           testId="decision-text"
@@ -41,23 +42,22 @@ export function DecisionsSection({ editor, meeting }: SectionProps) {
     {
       label: t("method"),
       cell: (item) => (
-        <SelectField
+        <EnumSelect
           label={t("method")}
-          value={str(item.method)}
-          choices={decisionMethodChoices()}
+          spec={DECISION_METHOD}
+          value={item.method}
           testId="decision-method"
-          onSelect={(v) => editor.set("decisions", str(item.id), "method", scalar(v))}
+          onChange={(v) => v && editor.set("decisions", str(item.id), "method", scalar(v))}
         />
       ),
     },
     {
       label: t("date"),
       cell: (item) => (
-        <TextField
+        <DateField
           label={t("date")}
-          type="date"
           required
-          value={str(item.date)}
+          value={item.date}
           testId="decision-date"
           // A decision always has a date: clearing the field keeps the old one.
           onCommit={(v) => v && editor.set("decisions", str(item.id), "date", scalar(v))}
@@ -73,7 +73,7 @@ export function DecisionsSection({ editor, meeting }: SectionProps) {
           choices={goals}
           none={t("noGoal")}
           testId="decision-goal"
-          onSelect={(v) => editor.set("decisions", str(item.id), "goalId", optScalar(v))}
+          onChange={(v) => editor.set("decisions", str(item.id), "goalId", optScalar(v))}
         />
       ),
     },

@@ -1,7 +1,7 @@
 import { useMemo } from "preact/hooks"
 
+import { SelectField } from "../ui/fields"
 import { timeZoneOptions } from "./choices"
-import { SelectField } from "./fields"
 import { t } from "./messages"
 
 /** A labelled select of the IANA time zones. */
@@ -15,5 +15,5 @@ export function TimeZoneField(props: {
 }) {
   const { value, onSelect, testId } = props
   const choices = useMemo(() => timeZoneOptions(value), [value])
-  return <SelectField label={t("timeZone")} value={value} choices={choices} onSelect={onSelect} testId={testId} />
+  return <SelectField label={t("timeZone")} value={value} choices={choices} onChange={onSelect} testId={testId} />
 }

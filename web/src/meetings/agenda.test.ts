@@ -4,17 +4,10 @@ import { describe, expect, it } from "vitest"
 import { newMeeting } from "../model/create"
 import { str } from "../model/values"
 import { addItem, setItemField } from "./edit"
-import { minutesOf, parseMinutes, plannedMinutes } from "./agenda"
+import { parseMinutes, plannedMinutes } from "./agenda"
 import { newAgendaItem } from "./items"
 
 describe("agenda minutes", () => {
-  it("reads numbers and the bigints the Rust model's unsigned integers become", () => {
-    expect(minutesOf(30)).toBe(30)
-    expect(minutesOf(30n)).toBe(30)
-    expect(minutesOf(null)).toBeNull()
-    expect(minutesOf(Number.NaN)).toBeNull()
-  })
-
   it("parses what is typed as a whole, non-negative number", () => {
     expect(parseMinutes("25")).toBe(25)
     expect(parseMinutes(" 12,6 ")).toBe(13)

@@ -1,13 +1,8 @@
 // Agenda item durations. The Rust model writes them as unsigned integers,
-// which JavaScript automerge reads as `bigint`; this client writes numbers.
+// which JavaScript automerge reads as `bigint` (`num` reads both); this
+// client writes numbers.
 import type { AgendaItem } from "../generated/model"
-import { parseNumber } from "../model/values"
-
-/** An agenda item's planned minutes, whether stored as a number or a bigint; null when absent. */
-export function minutesOf(value: unknown): number | null {
-  if (typeof value === "bigint") return Number(value)
-  return typeof value === "number" && Number.isFinite(value) ? value : null
-}
+import { num, parseNumber } from "../model/values"
 
 /** Minutes as typed: a whole number of at least 0, or null when empty or not a number. */
 export function parseMinutes(input: string): number | null {
@@ -17,5 +12,5 @@ export function parseMinutes(input: string): number | null {
 
 /** The minutes planned for the agenda in all. */
 export function plannedMinutes(agenda: readonly AgendaItem[]): number {
-  return agenda.reduce((sum, item) => sum + (minutesOf(item.durationMinutes) ?? 0), 0)
+  return agenda.reduce((sum, item) => sum + (num(item.durationMinutes) ?? 0), 0)
 }

@@ -4,18 +4,8 @@ import { afterEach, describe, expect, it } from "vitest"
 import type { CharterDocument, Partner } from "../generated/model"
 import { locale } from "../i18n"
 import { newCharter, newGoal } from "../model/create"
-import { scalar } from "../model/values"
-import {
-  actionStatusChoices,
-  actionStatusLabel,
-  decisionMethodLabel,
-  goalChoices,
-  labelOf,
-  matchPartner,
-  partnerChoices,
-  timeZoneOptions,
-  withCurrent,
-} from "./choices"
+import { scalar, str } from "../model/values"
+import { ACTION_STATUS, DECISION_METHOD, goalChoices, matchPartner, timeZoneOptions } from "./choices"
 
 afterEach(() => {
   locale.value = "en"
@@ -35,37 +25,25 @@ function charter(): A.Doc<CharterDocument> {
 
 describe("enumeration labels", () => {
   it("speaks both languages", () => {
-    expect(actionStatusLabel("inProgress")).toBe("In progress")
-    expect(decisionMethodLabel("vote")).toBe("Vote")
+    expect(ACTION_STATUS.label("inProgress")).toBe("In progress")
+    expect(DECISION_METHOD.label("vote")).toBe("Vote")
     locale.value = "id"
-    expect(actionStatusLabel("inProgress")).toBe("Sedang dikerjakan")
-    expect(decisionMethodLabel("consensus")).toBe("Musyawarah mufakat")
-    expect(actionStatusChoices().map((c) => c.value)).toEqual(["open", "inProgress", "done", "cancelled"])
+    expect(ACTION_STATUS.label("inProgress")).toBe("Sedang dikerjakan")
+    expect(DECISION_METHOD.label("consensus")).toBe("Musyawarah mufakat")
+    expect(ACTION_STATUS.values).toEqual(["open", "inProgress", "done", "cancelled"])
   })
 
   it("shows values a newer client wrote as they are", () => {
-    expect(actionStatusLabel("blocked")).toBe("blocked")
-    expect(decisionMethodLabel("lottery")).toBe("lottery")
+    expect(ACTION_STATUS.label("blocked")).toBe("blocked")
+    expect(DECISION_METHOD.label("lottery")).toBe("lottery")
   })
 })
 
 describe("charter choices", () => {
-  it("lists partners and goals by id", () => {
+  it("lists goals by id", () => {
     const doc = charter()
-    expect(partnerChoices(doc)).toEqual([
-      { value: "dlh", label: "Sukamaju City Environment Agency (DLH)" },
-      { value: "ngo", label: "Udara Kita Foundation" },
-    ])
     expect(goalChoices(doc).map((g) => g.label)).toEqual(["Lower PM2.5"])
-    expect(labelOf(partnerChoices(doc), "ngo")).toBe("Udara Kita Foundation")
-    expect(labelOf(partnerChoices(doc), "gone")).toBe("gone")
-  })
-
-  it("keeps a stored value that is not a choice", () => {
-    const choices = partnerChoices(charter())
-    expect(withCurrent(choices, "")).toHaveLength(2)
-    expect(withCurrent(choices, "dlh")).toHaveLength(2)
-    expect(withCurrent(choices, "gone").at(-1)).toEqual({ value: "gone", label: "gone (unknown)" })
+    expect(goalChoices(doc)[0].value).toBe(str(doc.goals[0].id))
   })
 
   it("finds the partner a person's organisation names", () => {

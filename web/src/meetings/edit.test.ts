@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest"
 
 import type { MeetingDocument } from "../generated/model"
 import { newAction, newMeeting } from "../model/create"
+import { indexById } from "../model/lists"
 import { scalar, str } from "../model/values"
-import { addAttendeeOnce, addItem, hasAttendee, setAttendeePartner, setMeetingTime, indexById, moveItemBy, removeItem, setItemField } from "./edit"
+import { addAttendeeOnce, addItem, hasAttendee, setAttendeePartner, setMeetingTime, moveItemBy, removeItem, setItemField } from "./edit"
 import { newAgendaItem, newAttendee, newDecision } from "./items"
 
 const CHARTER = "automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu"

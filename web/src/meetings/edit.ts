@@ -6,7 +6,8 @@ import { ImmutableString } from "@automerge/automerge"
 import type { DocHandle } from "@automerge/automerge-repo"
 
 import type { Attendee, MeetingDocument } from "../generated/model"
-import { moveItem, optScalar, scalar, str } from "../model/values"
+import { findById, moveById, removeById } from "../model/lists"
+import { optScalar, scalar, str } from "../model/values"
 import { zonedToRfc3339 } from "./time"
 
 /** The lists of a meeting document. */
@@ -19,11 +20,6 @@ export type MeetingItem<L extends MeetingListName> = MeetingDocument[L][number]
 function itemsOf<L extends MeetingListName>(doc: MeetingDocument, name: L): MeetingItem<L>[] {
   if (!Array.isArray(doc[name])) (doc as Record<L, unknown[]>)[name] = []
   return doc[name] as MeetingItem<L>[]
-}
-
-/** Where the item with `id` is in `items`, or -1. */
-export function indexById(items: readonly { id: unknown }[], id: string): number {
-  return items.findIndex((item) => str(item.id) === id)
 }
 
 /** Appends `item` to a list. */
@@ -51,36 +47,31 @@ export function setItemField<L extends MeetingListName, K extends keyof MeetingI
   key: K,
   value: MeetingItem<L>[K],
 ): boolean {
-  const items = itemsOf(doc, name)
-  const item = items[indexById(items, id)]
+  const item = findById(itemsOf(doc, name), id)
   if (!item || sameValue(item[key], value)) return false
   item[key] = value
   return true
 }
 
-/** Deletes the item with `id`. Returns whether it was there. */
+/** Deletes the item with `id` (and any copy of it). Returns whether it was there. */
 export function removeItem(doc: MeetingDocument, name: MeetingListName, id: string): boolean {
-  const items = itemsOf(doc, name)
-  const index = indexById(items, id)
-  if (index < 0) return false
-  items.splice(index, 1)
-  return true
+  return removeById(itemsOf(doc, name), id) > 0
 }
 
 /** Moves the item with `id` by `delta` places (-1: up). Returns whether it moved. */
 export function moveItemBy(doc: MeetingDocument, name: MeetingListName, id: string, delta: number): boolean {
-  const items = itemsOf(doc, name) as unknown[]
-  const from = indexById(items as { id: unknown }[], id)
-  const to = from + delta
-  if (from < 0 || to < 0 || to >= items.length) return false
-  moveItem(items, from, to)
-  return true
+  return moveById(itemsOf(doc, name), id, delta)
+}
+
+/** A person's or organisation's name as compared: ignoring case and spacing. */
+export function normaliseName(text: string): string {
+  return text.trim().replace(/\s+/g, " ").toLocaleLowerCase()
 }
 
 /** Whether someone with this name is already among the attendees (ignoring case and spacing). */
 export function hasAttendee(doc: MeetingDocument, name: string): boolean {
-  const wanted = name.trim().replace(/\s+/g, " ").toLocaleLowerCase()
-  return (doc.attendees ?? []).some((a) => str(a.name).trim().replace(/\s+/g, " ").toLocaleLowerCase() === wanted)
+  const wanted = normaliseName(name)
+  return (doc.attendees ?? []).some((a) => normaliseName(str(a.name)) === wanted)
 }
 
 /**
@@ -109,7 +100,7 @@ export function addAttendeeOnce(doc: MeetingDocument, attendee: Attendee): boole
  */
 export function setAttendeePartner(doc: MeetingDocument, id: string, partnerId: string, partnerName: string): void {
   setItemField(doc, "attendees", id, "partnerId", optScalar(partnerId))
-  const attendee = doc.attendees[indexById(doc.attendees, id)]
+  const attendee = findById(doc.attendees, id)
   if (attendee && partnerId && !str(attendee.organisation) && partnerName) {
     attendee.organisation = scalar(partnerName)
   }

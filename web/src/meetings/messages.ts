@@ -65,7 +65,6 @@ export const t = defineMessages({
     moveDown: "Move down: {item}",
     remove: "Delete: {item}",
     itemActions: "Change",
-    unknownValue: "{value} (unknown)",
     openActionsTitle: "Open action items",
     openActionsIntro: "The open and in-progress action items of all the partnership's meetings, soonest due first.",
     filterPartner: "Owner",
@@ -149,7 +148,6 @@ export const t = defineMessages({
     moveDown: "Turunkan: {item}",
     remove: "Hapus: {item}",
     itemActions: "Ubah",
-    unknownValue: "{value} (tidak dikenal)",
     openActionsTitle: "Tindak lanjut terbuka",
     openActionsIntro: "Tindak lanjut yang terbuka dan sedang dikerjakan dari semua rapat kemitraan, diurutkan dari tenggat terdekat.",
     filterPartner: "Penanggung jawab",
@@ -171,6 +169,3 @@ export const t = defineMessages({
     actionStatus_cancelled: "Dibatalkan",
   },
 })
-
-/** A key of the meetings messages. */
-export type MessageKey = Parameters<typeof t>[0]

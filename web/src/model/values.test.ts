@@ -35,6 +35,7 @@ describe("document values", () => {
     const doc = A.load<{ f: number; i: number }>(A.save(A.from({ f: 1.5, i: 3 })))
     expect([num(doc.f), num(doc.i), num(45n)]).toEqual([1.5, 3, 45])
     expect(num("7")).toBeNull()
+    expect(num(null)).toBeNull()
     expect(num(Number.NaN)).toBeNull()
   })
 

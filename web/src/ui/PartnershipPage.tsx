@@ -106,7 +106,7 @@ function OpenPartnership({ route, handle }: { route: PartnershipRoute; handle: D
 
   return (
     <PartnershipContext.Provider value={partnership}>
-      <div class="partnership">
+      <main id="content" class="partnership">
         <div class="partnership-bar">
           <h1 class="partnership-name" data-testid="partnership-name">{name}</h1>
           <Participants peers={peers} sectionLabel={sectionLabel} />
@@ -126,13 +126,13 @@ function OpenPartnership({ route, handle }: { route: PartnershipRoute; handle: D
             ))}
           </ul>
         </nav>
-        <main id="content" class="section">
+        <div class="section">
           {route.tab === "charter" && <CharterView />}
           {route.tab === "goals" && <GoalsView />}
           {route.tab === "meetings" && <MeetingsView meeting={route.meeting as AutomergeUrl | null} />}
           {route.tab === "actions" && <ActionsView />}
-        </main>
-      </div>
+        </div>
+      </main>
     </PartnershipContext.Provider>
   )
 }

@@ -1,9 +1,11 @@
-// The pieces of the small forms that add goals, indicators, measurements
-// and feedback: their values live in the form until it is submitted.
+// A labelled input of a small adding form: its value lives in the form
+// (not the document) until the form is submitted.
 import type { Ref } from "preact"
 import { useId } from "preact/hooks"
 
-/** A labelled input of an adding form. */
+import { FieldLabel, FieldProblem, problemAttributes } from "./Field"
+
+/** Props of {@link FormField}. */
 export type FormFieldProps = {
   /** The visible label. */
   label: string
@@ -17,7 +19,7 @@ export type FormFieldProps = {
   type?: "text" | "date"
   /** Whether the form needs a value. */
   required?: boolean
-  /** A textarea instead of a one-line input. */
+  /** A textarea (two lines) instead of a one-line input. */
   multiline?: boolean
   /** The virtual keyboard to show. */
   inputMode?: "text" | "decimal"
@@ -40,13 +42,11 @@ export function FormField(props: FormFieldProps) {
     required,
     placeholder,
     "data-testid": testId,
-    "aria-invalid": error ? true : undefined,
-    "aria-describedby": error ? errorId : undefined,
+    ...problemAttributes(errorId, error),
     onInput: (e: Event) => onValue((e.currentTarget as HTMLInputElement).value),
   }
   return (
-    <label class={`field${props.class ? ` ${props.class}` : ""}`}>
-      <span class="field-label">{label}</span>
+    <FieldLabel label={label} class={props.class}>
       {multiline ? (
         <textarea rows={2} {...common} />
       ) : type === "date" ? (
@@ -54,11 +54,7 @@ export function FormField(props: FormFieldProps) {
       ) : (
         <input type="text" inputMode={inputMode} ref={inputRef} {...common} />
       )}
-      {error && (
-        <span class="field-error" id={errorId}>
-          {error}
-        </span>
-      )}
-    </label>
+      <FieldProblem id={errorId} problem={error} />
+    </FieldLabel>
   )
 }

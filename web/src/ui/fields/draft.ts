@@ -1,11 +1,11 @@
 // What a person is typing into a field of a shared document. While they
 // type, their text is theirs: remote changes to the field do not overwrite
-// it. It is written to the document shortly after they pause, when they
-// leave the field or press Enter, and when the field goes away; the field
-// then shows the document's value again, remote changes included.
+// it. It is written to the document shortly after they pause, on change,
+// when they leave the field or press Enter, and when the field goes away;
+// the field then shows the document's value again, remote changes included.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks"
 
-/** How long after the last keystroke the text is written. */
+/** How long after the last keystroke the text is written (ms). */
 export const COMMIT_DELAY_MS = 600
 
 /** A field's text as shown, and the handlers that keep it. */
@@ -18,33 +18,43 @@ export type Draft = {
   onInput: (text: string) => void
   /** Call when the field loses focus. */
   onBlur: () => void
-  /** Writes what was typed now (for Enter). */
+  /** Writes what was typed now (for change events and Enter). */
   flush: () => void
 }
 
 /**
  * Keeps what is typed into a field showing `value` and writes it with
- * `onCommit`. `check` returns why a text cannot be written (for example "not
- * a number"), or null.
+ * `onCommit`, once, and only when it differs from the document's value.
+ * `check` returns why a text cannot be written (for example "not a
+ * number"), or null: such a text is not written but kept, with its problem,
+ * which shows from the moment the text would have been written until it is
+ * fixed.
  */
 export function useDraft(value: string, onCommit: (text: string) => void, check?: (text: string) => string | null): Draft {
   const [draft, setDraft] = useState<string | null>(null)
+  // Whether writing the draft was refused: its problem shows until it is written.
+  const [refused, setRefused] = useState(false)
   const latest = useRef({ value, onCommit, check })
   latest.current = { value, onCommit, check }
   const pending = useRef<string | null>(null)
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
 
-  const flush = useCallback(() => {
+  // Writes the pending text if it can be; returns whether it was refused.
+  const write = useCallback((): boolean => {
     clearTimeout(timer.current)
     const text = pending.current
-    pending.current = null
+    if (text === null) return false
     const current = latest.current
-    if (text === null || text === current.value || current.check?.(text)) return
-    current.onCommit(text)
+    if (current.check?.(text)) return true
+    pending.current = null
+    if (text !== current.value) current.onCommit(text)
+    return false
   }, [])
 
+  const flush = useCallback(() => setRefused(write()), [write])
+
   // Never lose what was typed when the field goes away mid-pause.
-  useEffect(() => flush, [flush])
+  useEffect(() => () => void write(), [write])
 
   const onInput = useCallback(
     (text: string) => {
@@ -57,14 +67,15 @@ export function useDraft(value: string, onCommit: (text: string) => void, check?
   )
 
   const onBlur = useCallback(() => {
-    flush()
+    const kept = write()
+    setRefused(kept)
     // Text that cannot be written stays, with its problem, for the person to fix.
-    setDraft((d) => (d !== null && latest.current.check?.(d) ? d : null))
-  }, [flush])
+    if (!kept) setDraft(null)
+  }, [write])
 
   return {
     text: draft ?? value,
-    problem: draft !== null && check ? check(draft) : null,
+    problem: refused && draft !== null && check ? check(draft) : null,
     onInput,
     onBlur,
     flush,
