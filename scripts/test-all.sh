@@ -18,8 +18,13 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Build everything once (the mitra binary included, with the same features the tests use)"
 cargo build --workspace --all-targets --locked
 
-step "Rust tests (unit, simulation, samod interop, bad input, lifecycle)"
-cargo test --workspace --locked
+step "Rust tests (unit, simulation, samod interop, bad input, lifecycle; storage on SQLite and on a throwaway PostgreSQL)"
+if [ -n "${CI:-}" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then
+  ./scripts/with-postgres.sh cargo test --workspace --locked
+else
+  echo "PostgreSQL is not installed: its tests say they are skipped (apt-get install postgresql)"
+  cargo test --workspace --locked
+fi
 
 step "Web client: install, type check (types generated from crates/mitra-model), unit tests, build"
 (

@@ -7,22 +7,27 @@
 //! - [`StorageError`]: the typed error every backend returns.
 //! - [`sqlite`]: the embedded default backend, one SQLite file in WAL mode
 //!   with `synchronous=FULL`, with group commit of concurrent appends.
+//! - [`postgres`]: the PostgreSQL backend (`tokio-postgres` with a
+//!   `deadpool-postgres` pool), with the same semantics, for operators who
+//!   already run PostgreSQL.
 //! - [`StorageUrl`] and [`open`]: choosing a backend by URL
-//!   (`sqlite://DATA_DIR`).
+//!   (`sqlite://DATA_DIR` or `postgres://USER@HOST:PORT/DATABASE`).
 //!
 //! A document is stored as an optional compacted snapshot (an automerge
 //! `save()`) plus the change chunks appended since, in arrival order.
 //! Compaction replaces the snapshot and removes the chunks it covers in one
 //! transaction, so history is never lost.
 
+pub mod postgres;
 pub mod sqlite;
 mod url;
 
 use async_trait::async_trait;
 use mitra_protocol::{DocumentId, StorageId};
 
+pub use postgres::PostgresStorage;
 pub use sqlite::SqliteStorage;
-pub use url::{StorageUrl, open};
+pub use url::{StorageUrl, StorageUrlError, open};
 
 /// Position of an appended chunk in a document's log; increases with every append.
 pub type ChunkSeq = i64;
@@ -68,6 +73,10 @@ pub enum StorageError {
     /// Stored data is not what it should be.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The database cannot be reached right now (refused, lost or timed-out
+    /// connection, database shutting down); the same call may succeed later.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// Durable storage for documents and peers' saved sync state.

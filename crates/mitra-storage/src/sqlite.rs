@@ -745,6 +745,7 @@ fn duplicate(error: &StorageError) -> StorageError {
         StorageError::Io(e) => StorageError::Io(std::io::Error::new(e.kind(), e.to_string())),
         StorageError::Closed => StorageError::Closed,
         StorageError::Corrupt(msg) => StorageError::Corrupt(msg.clone()),
+        StorageError::Unavailable(msg) => StorageError::Unavailable(msg.clone()),
     }
 }
 
@@ -769,47 +770,14 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn append_then_load_returns_chunks_in_order() {
+    async fn the_database_file_lives_in_the_data_directory() {
+        // The backend-agnostic storage tests are in tests/storage_suite.rs;
+        // these are SQLite's own.
         let dir = tempfile::tempdir().unwrap();
         let storage = open(&dir).await;
-        let a = storage.append(&doc(1), b"one".to_vec()).await.unwrap();
-        let other = storage.append(&doc(2), b"other".to_vec()).await.unwrap();
-        let b = storage.append(&doc(1), b"two".to_vec()).await.unwrap();
-        let c = storage.append(&doc(1), b"three".to_vec()).await.unwrap();
-        assert!(a < b && b < c);
-        assert_ne!(other, a);
-
-        let loaded = storage.load(&doc(1)).await.unwrap().unwrap();
-        assert_eq!(loaded.snapshot, None);
-        assert_eq!(
-            loaded.chunks,
-            vec![
-                (a, b"one".to_vec()),
-                (b, b"two".to_vec()),
-                (c, b"three".to_vec())
-            ]
-        );
-        storage.close().await;
-    }
-
-    #[tokio::test]
-    async fn storage_id_is_stable_across_reopen() {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = open(&dir).await;
-        let id = storage.storage_id().clone();
-        assert!(uuid::Uuid::parse_str(id.as_str()).is_ok());
         assert_eq!(storage.path(), dir.path().join(DATABASE_FILE));
         assert!(storage.path().exists());
         storage.close().await;
-
-        let reopened = open(&dir).await;
-        assert_eq!(reopened.storage_id(), &id);
-        reopened.close().await;
-
-        let elsewhere = tempfile::tempdir().unwrap();
-        let other = open(&elsewhere).await;
-        assert_ne!(other.storage_id(), &id);
-        other.close().await;
     }
 
     #[tokio::test]
@@ -819,104 +787,6 @@ mod tests {
         let storage = SqliteStorage::open(&nested).await.unwrap();
         assert!(nested.join(DATABASE_FILE).exists());
         storage.close().await;
-    }
-
-    #[tokio::test]
-    async fn data_survives_reopen() {
-        let dir = tempfile::tempdir().unwrap();
-        let peer = StorageId::new("peer-storage");
-        let storage = open(&dir).await;
-        let seq = storage.append(&doc(1), b"chunk".to_vec()).await.unwrap();
-        storage.compact(&doc(2), b"snap".to_vec(), 0).await.unwrap();
-        storage
-            .save_sync_state(&doc(1), &peer, b"state".to_vec())
-            .await
-            .unwrap();
-        storage.close().await;
-
-        let reopened = open(&dir).await;
-        let one = reopened.load(&doc(1)).await.unwrap().unwrap();
-        assert_eq!(one.chunks, vec![(seq, b"chunk".to_vec())]);
-        let two = reopened.load(&doc(2)).await.unwrap().unwrap();
-        assert_eq!(two.snapshot, Some(b"snap".to_vec()));
-        assert!(two.chunks.is_empty());
-        assert_eq!(
-            reopened.load_sync_state(&doc(1), &peer).await.unwrap(),
-            Some(b"state".to_vec())
-        );
-        reopened.close().await;
-    }
-
-    #[tokio::test]
-    async fn data_survives_drop_without_close() {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = open(&dir).await;
-        let seq = storage.append(&doc(1), b"chunk".to_vec()).await.unwrap();
-        drop(storage);
-
-        let reopened = open(&dir).await;
-        let loaded = reopened.load(&doc(1)).await.unwrap().unwrap();
-        assert_eq!(loaded.chunks, vec![(seq, b"chunk".to_vec())]);
-        reopened.close().await;
-    }
-
-    #[tokio::test]
-    async fn compaction_replaces_covered_chunks_and_keeps_later_ones() {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = open(&dir).await;
-        let _first = storage.append(&doc(1), b"a".to_vec()).await.unwrap();
-        let second = storage.append(&doc(1), b"b".to_vec()).await.unwrap();
-        let third = storage.append(&doc(1), b"c".to_vec()).await.unwrap();
-        let untouched = storage.append(&doc(2), b"x".to_vec()).await.unwrap();
-
-        storage
-            .compact(&doc(1), b"snap-ab".to_vec(), second)
-            .await
-            .unwrap();
-        let loaded = storage.load(&doc(1)).await.unwrap().unwrap();
-        assert_eq!(loaded.snapshot, Some(b"snap-ab".to_vec()));
-        assert_eq!(loaded.chunks, vec![(third, b"c".to_vec())]);
-
-        // A second compaction replaces the snapshot.
-        storage
-            .compact(&doc(1), b"snap-abc".to_vec(), third)
-            .await
-            .unwrap();
-        let loaded = storage.load(&doc(1)).await.unwrap().unwrap();
-        assert_eq!(loaded.snapshot, Some(b"snap-abc".to_vec()));
-        assert!(loaded.chunks.is_empty());
-
-        // Other documents are not touched.
-        let other = storage.load(&doc(2)).await.unwrap().unwrap();
-        assert_eq!(other.chunks, vec![(untouched, b"x".to_vec())]);
-        storage.close().await;
-    }
-
-    #[tokio::test]
-    async fn seq_keeps_growing_after_compaction() {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = open(&dir).await;
-        let mut last = 0;
-        for i in 0..5u8 {
-            last = storage.append(&doc(1), vec![i]).await.unwrap();
-        }
-        storage
-            .compact(&doc(1), b"snap".to_vec(), last)
-            .await
-            .unwrap();
-        let after = storage.append(&doc(1), b"after".to_vec()).await.unwrap();
-        assert!(after > last);
-        storage.close().await;
-
-        // Still true after a reopen, when no chunk remains below the counter.
-        let reopened = open(&dir).await;
-        reopened
-            .compact(&doc(1), b"snap2".to_vec(), after)
-            .await
-            .unwrap();
-        let later = reopened.append(&doc(1), b"later".to_vec()).await.unwrap();
-        assert!(later > after);
-        reopened.close().await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -1059,149 +929,6 @@ mod tests {
             loaded.chunks,
             vec![(before, b"before".to_vec()), (after, b"after".to_vec())]
         );
-        storage.close().await;
-    }
-
-    #[tokio::test]
-    async fn sync_state_round_trips_and_overwrites() {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = open(&dir).await;
-        let alice = StorageId::new("alice");
-        let bob = StorageId::new("bob");
-        assert_eq!(
-            storage.load_sync_state(&doc(1), &alice).await.unwrap(),
-            None
-        );
-
-        storage
-            .save_sync_state(&doc(1), &alice, b"first".to_vec())
-            .await
-            .unwrap();
-        storage
-            .save_sync_state(&doc(1), &bob, b"bob's".to_vec())
-            .await
-            .unwrap();
-        storage
-            .save_sync_state(&doc(1), &alice, b"second".to_vec())
-            .await
-            .unwrap();
-
-        assert_eq!(
-            storage.load_sync_state(&doc(1), &alice).await.unwrap(),
-            Some(b"second".to_vec())
-        );
-        assert_eq!(
-            storage.load_sync_state(&doc(1), &bob).await.unwrap(),
-            Some(b"bob's".to_vec())
-        );
-        assert_eq!(
-            storage.load_sync_state(&doc(2), &alice).await.unwrap(),
-            None
-        );
-        // A sync state alone does not make a stored document.
-        assert_eq!(storage.load(&doc(1)).await.unwrap(), None);
-        storage.close().await;
-    }
-
-    #[tokio::test]
-    async fn missing_document_loads_as_none() {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = open(&dir).await;
-        assert_eq!(storage.load(&doc(9)).await.unwrap(), None);
-        storage.append(&doc(1), b"x".to_vec()).await.unwrap();
-        assert_eq!(storage.load(&doc(9)).await.unwrap(), None);
-        storage.close().await;
-    }
-
-    #[tokio::test]
-    async fn calls_after_close_fail_with_closed() {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = open(&dir).await;
-        storage.check().await.unwrap();
-        storage.close().await;
-        storage.close().await; // idempotent
-
-        let peer = StorageId::new("peer");
-        let closed = |r: Result<(), StorageError>| matches!(r, Err(StorageError::Closed));
-        assert!(closed(storage.append(&doc(1), vec![1]).await.map(drop)));
-        assert!(closed(storage.compact(&doc(1), vec![1], 1).await));
-        assert!(closed(
-            storage.save_sync_state(&doc(1), &peer, vec![1]).await
-        ));
-        assert!(closed(storage.load(&doc(1)).await.map(drop)));
-        assert!(closed(
-            storage.load_sync_state(&doc(1), &peer).await.map(drop)
-        ));
-        assert!(closed(storage.list_documents().await.map(drop)));
-        assert!(closed(storage.check().await));
-        assert_eq!(storage.pending_writes(), 0);
-    }
-
-    #[tokio::test]
-    async fn close_finishes_queued_writes() {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = Arc::new(open(&dir).await);
-        let mut tasks = Vec::new();
-        for i in 0..50u8 {
-            let storage = Arc::clone(&storage);
-            tasks.push(tokio::spawn(async move {
-                storage.append(&doc(i % 5), vec![i]).await
-            }));
-        }
-        // Let the appends reach the queue, then close while they are pending.
-        tokio::task::yield_now().await;
-        storage.close().await;
-        let mut succeeded = 0;
-        for task in tasks {
-            match task.await.unwrap() {
-                Ok(_) => succeeded += 1,
-                Err(StorageError::Closed) => {}
-                Err(other) => panic!("unexpected error {other}"),
-            }
-        }
-        // Everything that was acknowledged is durable.
-        let reopened = open(&dir).await;
-        let mut stored = 0;
-        for d in 0..5 {
-            if let Some(loaded) = reopened.load(&doc(d)).await.unwrap() {
-                stored += loaded.chunks.len();
-            }
-        }
-        assert_eq!(stored, succeeded);
-        reopened.close().await;
-    }
-
-    #[tokio::test]
-    async fn list_documents_lists_every_document() {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = open(&dir).await;
-        assert!(storage.list_documents().await.unwrap().is_empty());
-
-        storage.append(&doc(1), vec![1]).await.unwrap();
-        storage.append(&doc(1), vec![2]).await.unwrap();
-        storage.append(&doc(2), vec![1]).await.unwrap();
-        // Only a snapshot, no chunks left.
-        let seq = storage.append(&doc(3), vec![1]).await.unwrap();
-        storage.compact(&doc(3), vec![9], seq).await.unwrap();
-        // A sync state alone is not a document.
-        storage
-            .save_sync_state(&doc(4), &StorageId::new("peer"), vec![1])
-            .await
-            .unwrap();
-
-        let mut listed = storage.list_documents().await.unwrap();
-        listed.sort();
-        let mut expected = vec![doc(1), doc(2), doc(3)];
-        expected.sort();
-        assert_eq!(listed, expected);
-        storage.close().await;
-    }
-
-    #[tokio::test]
-    async fn check_succeeds_on_a_healthy_storage() {
-        let dir = tempfile::tempdir().unwrap();
-        let storage = open(&dir).await;
-        storage.check().await.unwrap();
         storage.close().await;
     }
 
