@@ -28,6 +28,10 @@ pub struct ServerConfig {
     /// The browser client's built files; `None` looks in the usual places
     /// (see [`crate::web`]).
     pub web_dir: Option<PathBuf>,
+    /// The address people open (an absolute http or https URL such as
+    /// `https://mitra.example.org`, checked by the `mitra` command), when
+    /// configured; for checks of the browser's `Origin`.
+    pub public_url: Option<String>,
 }
 
 /// Limits on connections and messages.
@@ -84,6 +88,7 @@ impl ServerConfig {
             shutdown_deadline: Duration::from_secs(10),
             unavailable_grace: Duration::from_millis(250),
             web_dir: None,
+            public_url: None,
         }
     }
 }

@@ -1,19 +1,23 @@
 //! The `mitra` command: runs the sync server and manages its data.
 
+mod backup;
 mod demo;
 mod export;
+mod partnership_export;
+mod settings;
+mod store;
+mod transfer;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Subcommand};
 use mitra_model::Language;
-use mitra_server::{Server, ServerConfig};
+use mitra_server::Server;
 use tracing_subscriber::EnvFilter;
 
 /// Mitra: live co-editing of a partnership's shared record.
-#[derive(Parser)]
+#[derive(clap::Parser)]
 #[command(version, about)]
 struct Cli {
     /// Log as JSON lines instead of human-readable text (MITRA_LOG_JSON
@@ -28,7 +32,11 @@ struct Cli {
 enum Command {
     /// Run the sync server. On its first start in an empty data directory it
     /// creates the demo partnership (see `mitra demo`) unless --no-demo.
-    Serve(ServeArgs),
+    ///
+    /// Every setting comes from a flag, a MITRA_* environment variable, the
+    /// configuration file (--config, MITRA_CONFIG, or ./mitra.toml) or its
+    /// default, in that order of precedence (`mitra config check` shows them).
+    Serve(settings::ServeArgs),
     /// Create the demo partnership (a multi-sector clean-air partnership with
     /// its charter and two meetings) in the database and print its URLs.
     ///
@@ -41,37 +49,33 @@ enum Command {
     /// works while `mitra serve` is running (SQLite's WAL mode lets readers
     /// run next to the server).
     Export(ExportArgs),
-}
-
-#[derive(clap::Args)]
-struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "MITRA_LISTEN", default_value = "127.0.0.1:8080")]
-    listen: SocketAddr,
-    /// Directory for the database (created if missing).
-    #[arg(long, env = "MITRA_DATA_DIR", default_value = "./mitra-data")]
-    data_dir: PathBuf,
-    /// Largest message accepted, in bytes.
-    #[arg(long, env = "MITRA_MAX_MESSAGE_BYTES", default_value_t = 4 * 1024 * 1024)]
-    max_message_bytes: usize,
-    /// Largest single WebSocket frame accepted, in bytes (defaults to the message limit).
-    #[arg(long, env = "MITRA_MAX_FRAME_BYTES")]
-    max_frame_bytes: Option<usize>,
-    /// Most simultaneous connections.
-    #[arg(long, env = "MITRA_MAX_CONNECTIONS", default_value_t = 10_000)]
-    max_connections: usize,
-    /// Seconds an unused document stays in memory.
-    #[arg(long, env = "MITRA_DOCUMENT_IDLE_SECS", default_value_t = 300)]
-    document_idle_secs: u64,
-    /// Do not create the demo partnership when the data directory is empty
-    /// (MITRA_NO_DEMO takes 1/0, true/false, yes/no, on/off).
-    #[arg(long, env = "MITRA_NO_DEMO", value_parser = clap::builder::BoolishValueParser::new())]
-    no_demo: bool,
-    /// Directory of the built browser client (`npm run build` in web/). By
-    /// default Mitra looks next to its binary (../share/mitra/web), then in
-    /// ./web/dist, then in the repository the binary was built in.
-    #[arg(long, env = "MITRA_WEB_DIR")]
-    web_dir: Option<PathBuf>,
+    /// Write a consistent backup of the documents to one file, while the
+    /// server runs (see `mitra restore`).
+    ///
+    /// The file is a SQLite database in Mitra's storage schema; from SQLite
+    /// it is a point-in-time copy (SQLite's VACUUM INTO). It is checked
+    /// (every document loads) before it takes its name.
+    Backup(backup::BackupArgs),
+    /// Bring a backup back: verify it, then restore it into an empty store
+    /// (or replace one with --force). Stop the server first.
+    ///
+    /// Restored into SQLite, the store keeps the backup's storage id
+    /// (disaster recovery: browsers resynchronise what the backup lacks);
+    /// --new-storage-id gives a copy an id of its own.
+    Restore(backup::RestoreArgs),
+    /// Copy every document and peer sync state from one storage backend to
+    /// another (e.g. sqlite:// to postgres://), verify the copy and print a
+    /// summary. Stop the server first.
+    MigrateStorage(transfer::MigrateArgs),
+    /// Export a whole partnership to a directory: the charter and every
+    /// meeting it links, as .automerge files with their whole history plus
+    /// Markdown and JSON renderings, with a README.md and manifest.json.
+    ///
+    /// Only reads the store, so it works while the server runs.
+    ExportPartnership(partnership_export::ExportPartnershipArgs),
+    /// Check the configuration of `mitra serve` (`mitra config check`), or
+    /// print an example configuration file (`mitra config example`).
+    Config(settings::ConfigArgs),
 }
 
 #[derive(clap::Args)]
@@ -133,14 +137,41 @@ impl From<LabelLanguage> for Language {
 }
 
 fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // `--log-json` typed on the command line (rather than MITRA_LOG_JSON):
+    // a flag in the precedence of `mitra serve`'s settings.
+    let log_json_flag =
+        matches.value_source("log_json") == Some(clap::parser::ValueSource::CommandLine);
+    // `mitra serve`'s settings are loaded and checked before anything starts.
+    let loaded = match &cli.command {
+        Command::Serve(args) => match settings::load(args, log_json_flag) {
+            Ok(loaded) => Some(loaded),
+            Err(problems) => {
+                eprint!(
+                    "mitra serve: {problems}\nNothing was started. `mitra config check` shows the effective configuration.\n"
+                );
+                std::process::exit(2);
+            }
+        },
+        Command::Config(args) => std::process::exit(settings::config_command(args, log_json_flag)),
+        _ => None,
+    };
     // The one-shot commands log warnings only, unless MITRA_LOG says more.
     let default_level = match cli.command {
         Command::Serve(_) => "info",
-        Command::Demo(_) | Command::Export(_) => "warn",
+        Command::Demo(_) | Command::Export(_) | Command::Config(_) => "warn",
+        Command::Backup(_)
+        | Command::Restore(_)
+        | Command::MigrateStorage(_)
+        | Command::ExportPartnership(_) => "warn",
     };
-    let filter = log_filter(std::env::var("MITRA_LOG").ok().as_deref(), default_level);
-    if cli.log_json {
+    let (log, log_json) = match &loaded {
+        Some(loaded) => (Some(loaded.settings.log.clone()), loaded.settings.log_json),
+        None => (std::env::var("MITRA_LOG").ok(), cli.log_json),
+    };
+    let filter = log_filter(log.as_deref(), default_level);
+    if log_json {
         tracing_subscriber::fmt()
             .json()
             .with_env_filter(filter)
@@ -157,9 +188,16 @@ fn main() -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     match cli.command {
-        Command::Serve(args) => runtime.block_on(serve(args)),
+        Command::Serve(_) => runtime.block_on(serve(loaded.context("loading the settings")?)),
         Command::Demo(args) => runtime.block_on(demo(args)),
         Command::Export(args) => runtime.block_on(export(args)),
+        Command::Backup(args) => runtime.block_on(backup::backup(args)),
+        Command::Restore(args) => runtime.block_on(backup::restore(args)),
+        Command::MigrateStorage(args) => runtime.block_on(transfer::migrate_storage(args)),
+        Command::ExportPartnership(args) => {
+            runtime.block_on(partnership_export::export_partnership(args))
+        }
+        Command::Config(_) => Ok(()), // done above
     }
 }
 
@@ -181,33 +219,29 @@ fn log_filter(setting: Option<&str>, default: &str) -> EnvFilter {
     })
 }
 
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let mut config = ServerConfig::new(args.listen, args.data_dir.clone());
-    config.limits.max_message_bytes = args.max_message_bytes;
-    config.limits.max_frame_bytes = args.max_frame_bytes.unwrap_or(args.max_message_bytes);
-    config.limits.max_connections = args.max_connections;
-    config.document_idle_timeout = std::time::Duration::from_secs(args.document_idle_secs);
-    config.web_dir = args.web_dir.clone();
-    let seeded = if args.no_demo {
-        None
-    } else {
+async fn serve(loaded: settings::Loaded) -> anyhow::Result<()> {
+    let settings = &loaded.settings;
+    if let Some(file) = &loaded.file {
+        tracing::info!(file = %file.display(), "read the configuration file");
+    }
+    let seeded = match (settings.demo, settings.storage.data_dir()) {
+        (false, _) => None,
         // A storage that cannot be opened is reported by `Server::bind`.
-        demo::maybe_seed_demo(&args.data_dir)
-            .await
-            .unwrap_or_else(|e| {
-                tracing::warn!(error = %format!("{e:#}"), "could not create the demo partnership");
-                None
-            })
+        (true, Some(dir)) => demo::maybe_seed_demo(dir).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %format!("{e:#}"), "could not create the demo partnership");
+            None
+        }),
+        (true, None) => {
+            tracing::info!("the demo partnership is created in SQLite storage only");
+            None
+        }
     };
-    let server = Server::bind(config).await.with_context(|| {
-        format!(
-            "starting Mitra with data directory {}",
-            args.data_dir.display()
-        )
-    })?;
+    let server = Server::bind(settings.server_config())
+        .await
+        .with_context(|| format!("starting Mitra with storage {}", settings.storage))?;
     let addr = server.local_addr();
     println!("Mitra is serving on http://{addr}/ (sync endpoint ws://{addr}/sync)");
-    match (server.web_root(), &args.web_dir) {
+    match (server.web_root(), &settings.web_dir) {
         (Some(root), _) => tracing::info!(dir = %root.display(), "serving the browser client"),
         (None, Some(dir)) => tracing::warn!(
             dir = %dir.display(),
