@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 use mitra_demo::DemoIds;
 use mitra_model::Language;
-use mitra_storage::{SqliteStorage, Storage};
+use mitra_storage::{Storage, StorageUrl};
 
 /// A demo partnership written to storage.
 #[derive(Debug, Clone)]
@@ -25,7 +25,7 @@ pub struct Seeded {
 /// Writes the demo partnership in each of `languages` into `storage`, with
 /// random document ids. Each partnership's meetings are written before its
 /// charter, so a charter in storage always has its meetings.
-pub async fn seed(storage: &SqliteStorage, languages: &[Language]) -> anyhow::Result<Vec<Seeded>> {
+pub async fn seed(storage: &dyn Storage, languages: &[Language]) -> anyhow::Result<Vec<Seeded>> {
     let mut seeded = Vec::new();
     for language in languages {
         let ids = DemoIds::from_bytes(rand::random());
@@ -49,13 +49,13 @@ pub async fn seed(storage: &SqliteStorage, languages: &[Language]) -> anyhow::Re
     Ok(seeded)
 }
 
-/// When the storage in `data_dir` holds no documents at all (a new data
-/// directory), creates the demo partnership in English and in Indonesian and
-/// returns them; otherwise returns `None` and changes nothing.
-pub async fn maybe_seed_demo(data_dir: &Path) -> anyhow::Result<Option<Vec<Seeded>>> {
-    let storage = SqliteStorage::open(data_dir)
+/// When the storage at `url` holds no documents at all (a new data
+/// directory or database), creates the demo partnership in English and in
+/// Indonesian and returns them; otherwise returns `None` and changes nothing.
+pub async fn maybe_seed_demo(url: &StorageUrl) -> anyhow::Result<Option<Vec<Seeded>>> {
+    let storage = mitra_storage::open(url)
         .await
-        .with_context(|| format!("opening the database in {}", data_dir.display()))?;
+        .with_context(|| format!("opening the storage {url}"))?;
     let result = async {
         let documents = storage
             .list_documents()
@@ -64,7 +64,7 @@ pub async fn maybe_seed_demo(data_dir: &Path) -> anyhow::Result<Option<Vec<Seede
         if !documents.is_empty() {
             return Ok(None);
         }
-        seed(&storage, &[Language::English, Language::Indonesian])
+        seed(storage.as_ref(), &[Language::English, Language::Indonesian])
             .await
             .map(Some)
     }
@@ -143,15 +143,24 @@ fn language_name(language: &Language) -> &str {
 mod tests {
     use super::*;
     use mitra_protocol::{AutomergeEngine, DocumentId};
+    use mitra_storage::SqliteStorage;
 
     #[tokio::test]
     async fn an_empty_data_directory_gets_the_demo_once() {
         let dir = tempfile::tempdir().unwrap();
         let started = std::time::Instant::now();
-        let seeded = maybe_seed_demo(dir.path()).await.unwrap().unwrap();
+        let seeded = maybe_seed_demo(&StorageUrl::sqlite(dir.path()))
+            .await
+            .unwrap()
+            .unwrap();
         let took = started.elapsed();
         assert_eq!(seeded.len(), 2);
-        assert!(maybe_seed_demo(dir.path()).await.unwrap().is_none());
+        assert!(
+            maybe_seed_demo(&StorageUrl::sqlite(dir.path()))
+                .await
+                .unwrap()
+                .is_none()
+        );
 
         let storage = SqliteStorage::open(dir.path()).await.unwrap();
         assert_eq!(storage.list_documents().await.unwrap().len(), 6);
@@ -185,7 +194,12 @@ mod tests {
         let storage = SqliteStorage::open(dir.path()).await.unwrap();
         seed(&storage, &[Language::Indonesian]).await.unwrap();
         storage.close().await;
-        assert!(maybe_seed_demo(dir.path()).await.unwrap().is_none());
+        assert!(
+            maybe_seed_demo(&StorageUrl::sqlite(dir.path()))
+                .await
+                .unwrap()
+                .is_none()
+        );
         let storage = SqliteStorage::open(dir.path()).await.unwrap();
         assert_eq!(storage.list_documents().await.unwrap().len(), 3);
         storage.close().await;

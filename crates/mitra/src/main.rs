@@ -224,17 +224,16 @@ async fn serve(loaded: settings::Loaded) -> anyhow::Result<()> {
     if let Some(file) = &loaded.file {
         tracing::info!(file = %file.display(), "read the configuration file");
     }
-    let seeded = match (settings.demo, settings.storage.data_dir()) {
-        (false, _) => None,
+    let seeded = if settings.demo {
         // A storage that cannot be opened is reported by `Server::bind`.
-        (true, Some(dir)) => demo::maybe_seed_demo(dir).await.unwrap_or_else(|e| {
-            tracing::warn!(error = %format!("{e:#}"), "could not create the demo partnership");
-            None
-        }),
-        (true, None) => {
-            tracing::info!("the demo partnership is created in SQLite storage only");
-            None
-        }
+        demo::maybe_seed_demo(&settings.storage)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %format!("{e:#}"), "could not create the demo partnership");
+                None
+            })
+    } else {
+        None
     };
     let server = Server::bind(settings.server_config())
         .await
