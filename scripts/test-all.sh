@@ -18,6 +18,12 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Build everything once (the mitra binary included, with the same features the tests use)"
 cargo build --workspace --all-targets --locked
 
+step "Release build of the server (scripts/build-server.sh, exactly as the Dockerfile runs it)"
+./scripts/build-server.sh
+
+step "Deployment files (compose setup and profiles, Dockerfile, Caddyfile, Prometheus configuration)"
+MITRA_BIN="$PWD/target/debug/mitra" ./scripts/check-compose.sh
+
 step "Rust tests (unit, simulation, samod interop, bad input, lifecycle; storage on SQLite and on a throwaway PostgreSQL)"
 if [ -n "${CI:-}" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null; then
   ./scripts/with-postgres.sh cargo test --workspace --locked

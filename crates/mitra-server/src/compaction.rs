@@ -38,7 +38,11 @@ pub fn schedule(shared: &Arc<Shared>, id: DocumentId) {
 /// Compacts one document now.
 pub async fn compact(shared: &Arc<Shared>, id: DocumentId) -> Result<(), String> {
     let started = Instant::now();
-    let Some(stored) = shared.storage.load(&id).await.map_err(|e| e.to_string())? else {
+    let loaded = shared.storage.load(&id).await;
+    shared
+        .metrics
+        .storage_result("load", started.elapsed(), &loaded);
+    let Some(stored) = loaded.map_err(|e| e.to_string())? else {
         return Ok(());
     };
     let Some(through) = stored.chunks.last().map(|(seq, _)| *seq) else {
@@ -59,11 +63,12 @@ pub async fn compact(shared: &Arc<Shared>, id: DocumentId) -> Result<(), String>
     .await
     .map_err(|e| e.to_string())??;
     let after = snapshot.len();
+    let compacting = Instant::now();
+    let compacted = shared.storage.compact(&id, snapshot, through).await;
     shared
-        .storage
-        .compact(&id, snapshot, through)
-        .await
-        .map_err(|e| e.to_string())?;
+        .metrics
+        .storage_result("compact", compacting.elapsed(), &compacted);
+    compacted.map_err(|e| e.to_string())?;
     shared.metrics.compactions.inc();
     tracing::info!(document = %id, before, after, ms = started.elapsed().as_millis() as u64, "compacted");
     Ok(())

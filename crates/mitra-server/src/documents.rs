@@ -261,7 +261,9 @@ async fn load_document(shared: &Arc<Shared>, id: DocumentId) -> Option<(Sync, St
     let stored = loop {
         let started = Instant::now();
         let result = shared.storage.load(&id).await;
-        shared.metrics.storage_call("load", started.elapsed());
+        shared
+            .metrics
+            .storage_result("load", started.elapsed(), &result);
         match result {
             Ok(stored) => break stored.unwrap_or_default(),
             Err(e) => {
@@ -335,7 +337,12 @@ async fn load_saved_states(
             && sync.is_new_peer(from)
             && !saved.iter().any(|(p, _): &(PeerRef, Vec<u8>)| p == from)
         {
-            match shared.storage.load_sync_state(&sync.id(), storage_id).await {
+            let started = Instant::now();
+            let result = shared.storage.load_sync_state(&sync.id(), storage_id).await;
+            shared
+                .metrics
+                .storage_result("load_sync_state", started.elapsed(), &result);
+            match result {
                 Ok(Some(state)) => saved.push((from.clone(), state)),
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "loading a saved sync state failed"),
@@ -420,7 +427,9 @@ async fn persist(shared: &Arc<Shared>, id: DocumentId, bytes: Vec<u8>) -> bool {
     loop {
         let started = Instant::now();
         let result = shared.storage.append(&id, bytes.clone()).await;
-        shared.metrics.storage_call("append", started.elapsed());
+        shared
+            .metrics
+            .storage_result("append", started.elapsed(), &result);
         match result {
             Ok(_) => return true,
             Err(e) => {
@@ -461,7 +470,7 @@ async fn dispatch(shared: &Arc<Shared>, sync: &Sync, outputs: Vec<DocumentOutput
                     .await;
                 shared
                     .metrics
-                    .storage_call("save_sync_state", started.elapsed());
+                    .storage_result("save_sync_state", started.elapsed(), &result);
                 if let Err(e) = result {
                     tracing::warn!(document = %sync.id(), error = %e, "saving a peer's sync state failed");
                 }

@@ -63,7 +63,7 @@ async fn route(shared: Arc<Shared>, req: Request<Incoming>, remote: SocketAddr) 
         (_, "/sync") => upgrade(shared, req, remote),
         (&Method::GET, "/healthz") => text(StatusCode::OK, PLAIN, "ok\n"),
         (&Method::GET, "/readyz") => {
-            if shared.is_ready() && shared.storage.check().await.is_ok() {
+            if shared.is_ready() && storage_answers(&shared).await {
                 text(StatusCode::OK, PLAIN, "ready\n")
             } else {
                 text(StatusCode::SERVICE_UNAVAILABLE, PLAIN, "not ready\n")
@@ -76,6 +76,16 @@ async fn route(shared: Arc<Shared>, req: Request<Incoming>, remote: SocketAddr) 
         ),
         _ => shared.web.serve(req).await,
     }
+}
+
+/// Whether storage answers a readiness check (timed and counted in the metrics).
+async fn storage_answers(shared: &Shared) -> bool {
+    let started = std::time::Instant::now();
+    let checked = shared.storage.check().await;
+    shared
+        .metrics
+        .storage_result("check", started.elapsed(), &checked);
+    checked.is_ok()
 }
 
 /// Answers the WebSocket handshake and hands the upgraded socket to a connection task.

@@ -122,6 +122,7 @@ impl Server {
             started: std::time::Instant::now(),
             config,
         });
+        shared.metrics.watch_storage(&shared.storage);
         Ok(Server { shared, listener })
     }
 

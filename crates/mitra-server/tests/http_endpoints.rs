@@ -228,3 +228,217 @@ async fn sync_without_upgrade_headers_is_400() {
     // And the server still upgrades proper requests.
     assert_serving(&server).await;
 }
+
+/// The body of `GET /metrics`.
+async fn scrape(server: &TestServer) -> String {
+    let response = http_get(server.addr, "/metrics").await.unwrap();
+    assert_eq!(response.status, 200, "{response:?}");
+    response.body
+}
+
+/// Polls `/metrics` until `condition` holds for `sample`, failing after `within`.
+async fn wait_for_metric(
+    server: &TestServer,
+    sample: &str,
+    within: std::time::Duration,
+    condition: impl Fn(f64) -> bool,
+) -> String {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let body = scrape(server).await;
+        if metric_value(&body, sample).is_some_and(&condition) {
+            return body;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {sample}:\n{body}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn metrics_describe_the_process_with_the_standard_names() {
+    let server = TestServer::start().await;
+    assert_serving(&server).await;
+    let body = scrape(&server).await;
+    let value = |sample: &str| {
+        metric_value(&body, sample).unwrap_or_else(|| panic!("{sample} is missing:\n{body}"))
+    };
+    for (name, kind) in [
+        ("process_resident_memory_bytes", "gauge"),
+        ("process_virtual_memory_bytes", "gauge"),
+        ("process_open_fds", "gauge"),
+        ("process_max_fds", "gauge"),
+        ("process_cpu_seconds", "counter"),
+        ("process_start_time_seconds", "gauge"),
+        ("process_threads", "gauge"),
+        ("mitra_storage_queue_depth", "gauge"),
+    ] {
+        assert!(
+            body.contains(&format!("# TYPE {name} {kind}\n")),
+            "{name} is not a {kind}:\n{body}"
+        );
+    }
+    // This test process (the server runs inside it) holds megabytes, not pages.
+    let resident = value("process_resident_memory_bytes");
+    assert!(resident > 1024.0 * 1024.0, "{body}");
+    assert!(value("process_virtual_memory_bytes") >= resident, "{body}");
+    // At least the listener and the SQLite files are open.
+    let open = value("process_open_fds");
+    assert!(open >= 3.0, "{body}");
+    assert!(value("process_max_fds") >= open, "{body}");
+    assert!(value("process_cpu_seconds_total") >= 0.0, "{body}");
+    assert!(value("process_threads") >= 2.0, "{body}");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    let started = value("process_start_time_seconds");
+    assert!(
+        started <= now + 1.0 && started > now - 24.0 * 3600.0,
+        "started {started}, now {now}"
+    );
+    assert!(body.ends_with("# EOF\n"), "{body}");
+
+    // CPU time moves with work (it counts in clock ticks, 10 ms each).
+    let deadline = tokio::time::Instant::now() + TIMEOUT;
+    loop {
+        let spin = std::time::Instant::now();
+        let mut x = 0u64;
+        while spin.elapsed() < std::time::Duration::from_millis(50) {
+            x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+        }
+        let later = scrape(&server).await;
+        if metric_value(&later, "process_cpu_seconds_total").is_some_and(|cpu| cpu > 0.0) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "CPU time did not move:\n{later}"
+        );
+    }
+}
+
+/// Sends `doc` to the server until it acknowledged every head (which it
+/// does only once they are durable), for up to `within`.
+async fn upload_within(
+    client: &mut RawClient,
+    id: mitra_protocol::DocumentId,
+    doc: &mut automerge::Automerge,
+    within: std::time::Duration,
+) -> anyhow::Result<()> {
+    use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
+    let mut state = SyncState::new();
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if let Some(m) = doc.generate_sync_message(&mut state) {
+            client.send_sync(id, m.encode()).await?;
+        }
+        if state.shared_heads == doc.get_heads() {
+            return Ok(());
+        }
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        anyhow::ensure!(!left.is_zero(), "the server never acknowledged the upload");
+        match client.next_event(left).await {
+            Event::Message(mitra_protocol::Message::Sync(m)) if m.document_id == id => {
+                doc.receive_sync_message(&mut state, SyncMessage::decode(&m.data)?)?;
+            }
+            Event::Message(_) | Event::Timeout => {}
+            other => anyhow::bail!("upload: unexpected {other:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storage_metrics_follow_latency_queue_depth_and_failures() {
+    const APPENDS: &str = "mitra_storage_latency_seconds_count{operation=\"append\"}";
+    const APPEND_SECONDS: &str = "mitra_storage_latency_seconds_sum{operation=\"append\"}";
+    const APPEND_ERRORS: &str = "mitra_storage_errors_total{operation=\"append\"}";
+    const DEPTH: &str = "mitra_storage_queue_depth";
+    let server = TestServer::start().await;
+    let before = scrape(&server).await;
+    assert_eq!(metric_value(&before, DEPTH), Some(0.0), "{before}");
+    assert_eq!(metric_value(&before, APPEND_ERRORS), None, "{before}");
+    let appends_before = metric_value(&before, APPENDS).unwrap_or(0.0);
+
+    // A client's writes are timed and counted by operation.
+    assert_serving(&server).await;
+    let after = scrape(&server).await;
+    assert!(
+        metric_value(&after, APPENDS).is_some_and(|n| n > appends_before),
+        "{after}"
+    );
+    assert!(
+        metric_value(
+            &after,
+            "mitra_storage_latency_seconds_count{operation=\"load\"}"
+        )
+        .is_some_and(|n| n >= 1.0),
+        "{after}"
+    );
+    assert!(
+        metric_value(&after, "mitra_documents_loaded").is_some_and(|n| n >= 1.0),
+        "{after}"
+    );
+    assert_eq!(metric_value(&after, DEPTH), Some(0.0), "{after}");
+    let seconds_before = metric_value(&after, APPEND_SECONDS).unwrap();
+
+    // A stuck disk: another connection holds SQLite's write lock, so the
+    // next write waits in the storage queue and then fails (busy).
+    let db = rusqlite::Connection::open(server.dir.path().join("mitra.sqlite3")).unwrap();
+    db.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let mut client = RawClient::joined(&server).await.unwrap();
+    let id = random_document_id();
+    let upload = tokio::spawn(async move {
+        let mut doc = document_with("written", "while the disk was stuck");
+        let result = upload_within(&mut client, id, &mut doc, TIMEOUT * 3).await;
+        (result, client)
+    });
+    wait_for_metric(&server, DEPTH, TIMEOUT, |depth| depth >= 1.0).await;
+    wait_for_metric(&server, APPEND_ERRORS, TIMEOUT * 2, |errors| errors >= 1.0).await;
+    assert!(
+        !upload.is_finished(),
+        "the server acknowledged a change storage had not made durable"
+    );
+    db.execute_batch("ROLLBACK").unwrap();
+    drop(db);
+
+    // The server retries; the write lands, the queue drains.
+    let (result, client) = tokio::time::timeout(TIMEOUT * 3, upload)
+        .await
+        .expect("upload timed out")
+        .unwrap();
+    result.unwrap();
+    let done = wait_for_metric(&server, DEPTH, TIMEOUT, |depth| depth == 0.0).await;
+    // The failed call waited for the lock, and its latency says so.
+    assert!(
+        metric_value(&done, APPEND_SECONDS).unwrap() - seconds_before >= 1.0,
+        "{done}"
+    );
+    assert!(
+        server.metric("mitra_errors_total{kind=\"storage_append\"}") >= 1.0,
+        "{done}"
+    );
+
+    // Every metric the sample alert rules use is one the server exports.
+    let alerts = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../deploy/alerts.yml"
+    ))
+    .unwrap();
+    let names: Vec<&str> = alerts
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|t| t.starts_with("mitra_") || t.starts_with("process_"))
+        .collect();
+    assert!(names.len() >= 5, "{names:?}");
+    for name in names {
+        assert!(
+            done.lines().any(|line| line
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with([' ', '{']))),
+            "deploy/alerts.yml uses {name}, which /metrics does not have:\n{done}"
+        );
+    }
+    client.close().await;
+}

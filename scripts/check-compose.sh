@@ -1,0 +1,333 @@
+#!/usr/bin/env bash
+# Checks the deployment files without a Docker engine, the same way locally
+# and in CI:
+#
+# 1. docker-compose.yml, alone, with the https profile, with the PostgreSQL
+#    file (deploy/compose.postgres.yml) and with both, through Debian's
+#    `docker-compose config` (package docker-compose), plus what each must
+#    say: loopback-only publishing by default, Caddy on 80/443 in front,
+#    Mitra on PostgreSQL only once it is healthy, a missing password refused,
+#    and no always-on service depending on a profile's service (which
+#    Compose v2 rejects).
+# 2. The Dockerfile: every RUN is a script CI also runs (and
+#    scripts/test-all.sh does run it), or the runtime stage's user setup; the
+#    runtime stage runs as a non-root user with a HEALTHCHECK on /healthz;
+#    and that HEALTHCHECK command itself, run against the real binary
+#    ($MITRA_BIN, default target/debug/mitra): healthy while it serves,
+#    unhealthy once it stopped.
+# 3. deploy/Caddyfile with `caddy validate` and `caddy fmt`, and
+#    deploy/prometheus.yml with its alert rules with `promtool check config`
+#    (Debian's caddy and prometheus packages, downloaded and unpacked under
+#    target/ops-tools; nothing is installed or started).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+step() { printf '\n--> %s\n' "$*"; }
+fail() {
+  printf 'check-compose: %s\n' "$*" >&2
+  exit 1
+}
+
+command -v docker-compose >/dev/null \
+  || fail "docker-compose is missing (Debian: apt-get install docker-compose)"
+command -v python3 >/dev/null || fail "python3 is missing"
+
+scratch=$(mktemp -d)
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+# `docker-compose config` in a clean environment: nothing from the caller's
+# shell or a developer's own .env leaks into the result. Arguments of the form
+# NAME=VALUE before the compose arguments are the environment.
+compose() {
+  local vars=()
+  while [ $# -gt 0 ] && [[ $1 == *=* ]]; do
+    vars+=("$1")
+    shift
+  done
+  : >"$scratch/empty.env"
+  env -i PATH="$PATH" HOME="$scratch" "${vars[@]}" \
+    docker-compose --project-directory "$root" --env-file "$scratch/empty.env" "$@"
+}
+
+# ---------------------------------------------------------------------------
+step "docker-compose config: default, https profile, PostgreSQL, both"
+
+compose -f docker-compose.yml config >"$scratch/default.yml"
+compose MITRA_DOMAIN=mitra.example.org -f docker-compose.yml --profile https config \
+  >"$scratch/https.yml"
+compose POSTGRES_PASSWORD=check0password \
+  -f docker-compose.yml -f deploy/compose.postgres.yml config >"$scratch/postgres.yml"
+compose POSTGRES_PASSWORD=check0password MITRA_DOMAIN=mitra.example.org \
+  -f docker-compose.yml -f deploy/compose.postgres.yml --profile https config \
+  >"$scratch/postgres-https.yml"
+if compose -f docker-compose.yml -f deploy/compose.postgres.yml config \
+  >"$scratch/no-password.yml" 2>"$scratch/no-password.err"; then
+  fail "the PostgreSQL file must refuse to run without POSTGRES_PASSWORD"
+fi
+grep -q "set POSTGRES_PASSWORD in .env" "$scratch/no-password.err" \
+  || fail "no clear message without POSTGRES_PASSWORD: $(cat "$scratch/no-password.err")"
+# The sample settings file is valid as an env file for every choice in it.
+sed -e 's/^#COMPOSE_PROFILES=/COMPOSE_PROFILES=/' -e 's/^#MITRA_DOMAIN=/MITRA_DOMAIN=/' \
+  -e 's/^#COMPOSE_FILE=/COMPOSE_FILE=/' -e 's/^#POSTGRES_PASSWORD=$/POSTGRES_PASSWORD=check0password/' \
+  .env.example >"$scratch/example.env"
+env -i PATH="$PATH" HOME="$scratch" \
+  docker-compose --project-directory "$root" --env-file "$scratch/example.env" config \
+  >"$scratch/example.yml"
+
+python3 - "$scratch" <<'PY'
+import sys
+import yaml
+
+scratch = sys.argv[1]
+problems = []
+
+
+def load(name):
+    with open(f"{scratch}/{name}.yml") as f:
+        return yaml.safe_load(f)
+
+
+def check(ok, what):
+    if not ok:
+        problems.append(what)
+
+
+def published(service):
+    """(host_ip, host_port, container_port) of every published port."""
+    out = []
+    for port in service.get("ports", []):
+        if isinstance(port, dict):
+            out.append((port.get("host_ip", "0.0.0.0"), str(port.get("published")), str(port.get("target"))))
+        else:
+            parts = str(port).split("/")[0].split(":")
+            if len(parts) == 3:
+                out.append((parts[0], parts[1], parts[2]))
+            elif len(parts) == 2:
+                out.append(("0.0.0.0", parts[0], parts[1]))
+            else:
+                out.append(("0.0.0.0", "", parts[0]))
+    return out
+
+
+def depends(service):
+    d = service.get("depends_on", {})
+    return d if isinstance(d, dict) else {name: {} for name in d}
+
+
+def env(service):
+    e = service.get("environment", {})
+    if isinstance(e, list):
+        e = dict(item.split("=", 1) for item in e)
+    return {k: ("" if v is None else str(v)) for k, v in e.items()}
+
+
+def volumes(service):
+    out = []
+    for v in service.get("volumes", []):
+        if isinstance(v, dict):
+            out.append((str(v.get("source")), str(v.get("target")), bool(v.get("read_only"))))
+        else:
+            parts = str(v).split(":")
+            out.append((parts[0], parts[1], len(parts) > 2 and "ro" in parts[2].split(",")))
+    return out
+
+
+for name in ["default", "https", "postgres", "postgres-https", "example"]:
+    services = load(name)["services"]
+    # Compose v2 refuses an always-on service that depends on a profile's.
+    for sname, service in services.items():
+        if not service.get("profiles"):
+            for dep in depends(service):
+                check(dep in services and not services[dep].get("profiles"),
+                      f"{name}: {sname} (no profile) depends on {dep}, which has a profile")
+    # Only Caddy faces the network; everything else is loopback or unpublished.
+    for sname, service in services.items():
+        for host_ip, host_port, target in published(service):
+            if sname != "caddy":
+                check(host_ip == "127.0.0.1", f"{name}: {sname} publishes {host_port}->{target} on {host_ip}")
+
+default = load("default")["services"]
+mitra = default["mitra"]
+check(not mitra.get("profiles"), "mitra must run without a profile")
+check(("127.0.0.1", "8080", "8080") in published(mitra), f"mitra must publish 127.0.0.1:8080: {published(mitra)}")
+check(env(mitra).get("MITRA_LISTEN") == "0.0.0.0:8080", "mitra must listen on 0.0.0.0:8080 in its container")
+check("MITRA_STORAGE" not in env(mitra), "by default mitra uses SQLite in its data directory")
+check(("mitra-data", "/data", False) in volumes(mitra), f"mitra's data must be the named volume mitra-data: {volumes(mitra)}")
+check(default["caddy"].get("profiles") == ["https"], "caddy belongs to the https profile")
+
+caddy = load("https")["services"]["caddy"]
+ports = {(p, t) for _, p, t in published(caddy)}
+check({("80", "80"), ("443", "443")} <= ports, f"caddy must publish 80 and 443: {ports}")
+check(env(caddy).get("MITRA_DOMAIN") == "mitra.example.org", "caddy must get MITRA_DOMAIN")
+check("mitra" in depends(caddy), "caddy starts after mitra")
+vols = volumes(caddy)
+check(any(s.endswith("/deploy/Caddyfile") and t == "/etc/caddy/Caddyfile" and ro for s, t, ro in vols),
+      f"caddy must mount deploy/Caddyfile read-only: {vols}")
+check(any(s == "caddy-data" and t == "/data" for s, t, _ in vols), "caddy's certificates need a volume")
+
+for name in ["postgres", "postgres-https", "example"]:
+    services = load(name)["services"]
+    mitra = services["mitra"]
+    check(env(mitra).get("MITRA_STORAGE") == "postgres://mitra:check0password@postgres:5432/mitra",
+          f"{name}: mitra must use PostgreSQL: {env(mitra).get('MITRA_STORAGE')}")
+    check(depends(mitra).get("postgres", {}).get("condition") == "service_healthy",
+          f"{name}: mitra must wait for a healthy postgres")
+    pg = services["postgres"]
+    check(pg.get("image") == "postgres:15", f"{name}: postgres:15")
+    check("pg_isready" in " ".join(pg.get("healthcheck", {}).get("test", [])), f"{name}: postgres needs a healthcheck")
+    check(not pg.get("ports"), f"{name}: postgres must not be published")
+    check(any(s == "postgres-data" for s, _, _ in volumes(pg)), f"{name}: postgres needs a volume")
+    check(env(pg).get("POSTGRES_PASSWORD") == "check0password", f"{name}: postgres password from .env")
+check("caddy" in load("example")["services"], "the .env.example https choice must enable caddy")
+
+if problems:
+    print("docker-compose.yml does not say what it must:", *problems, sep="\n  ", file=sys.stderr)
+    sys.exit(1)
+print("compose files: ok")
+PY
+
+# ---------------------------------------------------------------------------
+step "Dockerfile: only scripts CI runs, a non-root user, a health check"
+
+python3 - <<'PY'
+import os
+import re
+import sys
+
+text = open("Dockerfile").read().replace("\\\n", " ")
+stages, problems = [], []
+for line in text.splitlines():
+    line = line.strip()
+    if not line or line.startswith("#"):
+        continue
+    word, _, rest = line.partition(" ")
+    word = word.upper()
+    if word == "FROM":
+        stages.append({"from": rest.split()[0], "run": [], "lines": []})
+    elif stages:
+        stages[-1]["lines"].append((word, " ".join(rest.split())))
+        if word == "RUN":
+            stages[-1]["run"].append(" ".join(rest.split()))
+
+# Build stages run exactly the scripts CI runs; the runtime stage only sets up
+# its user (and, if ever needed, Debian packages).
+BUILD_SCRIPTS = {"./scripts/build-web.sh", "./scripts/build-server.sh"}
+RUNTIME_COMMANDS = {"apt-get", "useradd", "groupadd", "mkdir", "chown", "chmod", "rm"}
+test_all = open("scripts/test-all.sh").read()
+for stage in stages[:-1]:
+    for run in stage["run"]:
+        if run not in BUILD_SCRIPTS:
+            problems.append(f"{stage['from']}: RUN {run!r} is not one of {sorted(BUILD_SCRIPTS)}")
+        elif not os.access(run, os.X_OK):
+            problems.append(f"{run} is not an executable script")
+        elif run[2:] not in test_all:
+            problems.append(f"scripts/test-all.sh does not run {run[2:]}, which the Dockerfile runs")
+runtime = stages[-1]
+for run in runtime["run"]:
+    for command in run.split("&&"):
+        first = command.split()[0] if command.split() else ""
+        if first not in RUNTIME_COMMANDS:
+            problems.append(f"runtime stage: {first!r} in RUN {run!r} is not user or package setup")
+
+directives = runtime["lines"]
+def has(word, pattern):
+    return any(w == word and re.search(pattern, rest) for w, rest in directives)
+
+if runtime["from"] != "debian:bookworm-slim":
+    problems.append(f"the runtime stage must be debian:bookworm-slim, not {runtime['from']}")
+users = [rest for w, rest in directives if w == "USER"]
+if not users or users[-1] in ("root", "0"):
+    problems.append("the runtime stage must run as a non-root USER")
+for word, pattern, what in [
+    ("HEALTHCHECK", r"/healthz", "a HEALTHCHECK on /healthz"),
+    ("ENV", r"MITRA_LISTEN=0\.0\.0\.0:8080", "MITRA_LISTEN=0.0.0.0:8080"),
+    ("ENV", r"MITRA_DATA_DIR=/data", "MITRA_DATA_DIR=/data"),
+    ("VOLUME", r"^/data$", "VOLUME /data"),
+    ("COPY", r"/web/dist /usr/local/share/mitra/web$", "the web client in /usr/local/share/mitra/web"),
+    ("COPY", r"/release/mitra /usr/local/bin/mitra$", "the binary in /usr/local/bin/mitra"),
+]:
+    if not has(word, pattern):
+        problems.append(f"the runtime stage lacks {what}")
+
+if problems:
+    print("Dockerfile:", *problems, sep="\n  ", file=sys.stderr)
+    sys.exit(1)
+print("Dockerfile: ok")
+PY
+
+step "The Dockerfile's HEALTHCHECK command against the real binary"
+
+mitra_bin=${MITRA_BIN:-target/debug/mitra}
+[ -x "$mitra_bin" ] || fail "no mitra binary at $mitra_bin (cargo build -p mitra, or set MITRA_BIN)"
+healthcheck=$(python3 - <<'PY'
+import json
+import re
+text = open("Dockerfile").read().replace("\\\n", " ")
+m = re.search(r"^HEALTHCHECK\b.*?\bCMD\s+(\[.*\])\s*$", text, re.M)
+cmd = json.loads(m.group(1))
+assert cmd[:2] == ["bash", "-c"], cmd
+print(cmd[2])
+PY
+)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+MITRA_LISTEN=127.0.0.1:$port MITRA_LOG=warn "$mitra_bin" serve --data-dir "$scratch/data" --no-demo \
+  >"$scratch/mitra.log" 2>&1 &
+server_pid=$!
+healthy=
+for _ in $(seq 1 100); do
+  if MITRA_LISTEN=0.0.0.0:$port bash -c "$healthcheck" 2>/dev/null; then
+    healthy=yes
+    break
+  fi
+  sleep 0.1
+done
+[ -n "$healthy" ] || fail "the HEALTHCHECK never passed against a serving mitra: $(cat "$scratch/mitra.log")"
+kill "$server_pid"
+wait "$server_pid" || fail "mitra did not stop cleanly on SIGTERM: $(cat "$scratch/mitra.log")"
+server_pid=
+if MITRA_LISTEN=0.0.0.0:$port bash -c "$healthcheck" 2>/dev/null; then
+  fail "the HEALTHCHECK passes with no server listening"
+fi
+echo "HEALTHCHECK: healthy while serving, unhealthy once stopped"
+
+# ---------------------------------------------------------------------------
+# Debian's package of a tool, unpacked under target/ops-tools (cached).
+tool() {
+  local package=$1 binary=$2 dir=$root/target/ops-tools/$1
+  if [ ! -x "$dir/usr/bin/$binary" ]; then
+    mkdir -p "$dir"
+    (cd "$dir" && {
+      apt-get download "$package" >/dev/null 2>&1 \
+        || { apt-get update -qq >/dev/null && apt-get download "$package" >/dev/null; }
+    } && dpkg-deb -x "$package"_*.deb . && rm -f "$package"_*.deb) \
+      || fail "could not download and unpack Debian's $package package"
+  fi
+  [ -x "$dir/usr/bin/$binary" ] || fail "Debian's $package package has no $binary"
+  echo "$dir/usr/bin/$binary"
+}
+
+step "deploy/Caddyfile: caddy validate and caddy fmt"
+caddy=$(tool caddy caddy)
+env -i PATH="$PATH" HOME="$scratch" XDG_DATA_HOME="$scratch/caddy-data" \
+  XDG_CONFIG_HOME="$scratch/caddy-config" MITRA_DOMAIN=mitra.example.org \
+  "$caddy" validate --config deploy/Caddyfile --adapter caddyfile >"$scratch/caddy.log" 2>&1 \
+  || fail "deploy/Caddyfile is not valid: $(cat "$scratch/caddy.log")"
+"$caddy" fmt deploy/Caddyfile | diff -u deploy/Caddyfile - \
+  || fail "deploy/Caddyfile is not formatted as caddy fmt would"
+echo "Caddyfile: ok"
+
+step "deploy/prometheus.yml and deploy/alerts.yml: promtool check config"
+promtool=$(tool prometheus promtool)
+"$promtool" check config deploy/prometheus.yml
+
+echo
+echo "check-compose: all deployment files are valid"
