@@ -124,6 +124,13 @@ pub trait Storage: Send + Sync + 'static {
         state: Vec<u8>,
     ) -> Result<(), StorageError>;
 
+    /// Every saved sync state of a document, by peer storage id, in peer
+    /// order (for backups and moving data between backends).
+    async fn list_sync_states(
+        &self,
+        document: &DocumentId,
+    ) -> Result<Vec<(StorageId, Vec<u8>)>, StorageError>;
+
     /// Ids of every stored document.
     async fn list_documents(&self) -> Result<Vec<DocumentId>, StorageError>;
 

@@ -411,6 +411,31 @@ impl Storage for PostgresStorage {
         .await
     }
 
+    async fn list_sync_states(
+        &self,
+        document: &DocumentId,
+    ) -> Result<Vec<(StorageId, Vec<u8>)>, StorageError> {
+        let key = document.to_string();
+        let what = format!("listing sync states for {key}");
+        self.run(&what, OPERATION_TIMEOUT, false, |client| async move {
+            let select = client
+                .prepare_cached(
+                    "SELECT peer, bytes FROM mitra_sync_states WHERE document = $1 ORDER BY peer",
+                )
+                .await?;
+            let rows = client.query(&select, &[&key]).await?;
+            rows.iter()
+                .map(|row| {
+                    Ok((
+                        StorageId::new(row.try_get::<_, String>(0)?),
+                        row.try_get(1)?,
+                    ))
+                })
+                .collect()
+        })
+        .await
+    }
+
     async fn save_sync_state(
         &self,
         document: &DocumentId,

@@ -376,6 +376,26 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn list_sync_states(
+        &self,
+        document: &DocumentId,
+    ) -> Result<Vec<(StorageId, Vec<u8>)>, StorageError> {
+        let key = document.to_string();
+        self.read(move |conn| {
+            conn.prepare_cached(
+                "SELECT peer, bytes FROM sync_states WHERE document = ?1 ORDER BY peer",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map(params![key], |row| {
+                    Ok((StorageId::new(row.get::<_, String>(0)?), row.get(1)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(|e| db_error(&format!("listing sync states for {key}"), e))
+        })
+        .await
+    }
+
     async fn save_sync_state(
         &self,
         document: &DocumentId,

@@ -224,6 +224,15 @@ async fn sync_state_round_trips_and_overwrites(backend: Backend) {
         storage.load_sync_state(&doc(2), &alice).await.unwrap(),
         None
     );
+    // Listed per document, in peer order, latest state of each.
+    assert_eq!(
+        storage.list_sync_states(&doc(1)).await.unwrap(),
+        vec![
+            (alice.clone(), b"second".to_vec()),
+            (bob, b"bob's".to_vec())
+        ]
+    );
+    assert_eq!(storage.list_sync_states(&doc(2)).await.unwrap(), vec![]);
     // A sync state alone does not make a stored document.
     assert_eq!(storage.load(&doc(1)).await.unwrap(), None);
     storage.close().await;

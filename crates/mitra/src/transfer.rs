@@ -10,8 +10,8 @@
 //!    appended and then made the target's snapshot with `compact`, then every
 //!    chunk is appended in order (into a document the target already has,
 //!    the snapshot is only appended: nothing of the target's is replaced);
-//! 3. its sync states are saved (when the source can list them: a SQLite
-//!    source or a backup file; the `Storage` trait has no way to list them);
+//! 3. its sync states are saved (listed through the storage trait, or read
+//!    from a backup file);
 //! 4. read back from the target and checked: the heads must equal the
 //!    source's (or, merged into an existing document, contain them).
 //!
@@ -36,13 +36,10 @@ const CONCURRENCY: usize = 8;
 /// Where a copy reads from.
 #[derive(Clone)]
 pub enum Source {
-    /// A store opened through `mitra_storage`, with a direct reader of its
-    /// SQLite file when it has one (to list sync states).
+    /// A store opened through `mitra_storage`.
     Storage {
         /// The store.
         storage: Arc<dyn Storage>,
-        /// Its SQLite file, read directly for the sync states.
-        sqlite: Option<SqliteReader>,
     },
     /// A backup file (or any Mitra SQLite file), read directly.
     File(SqliteReader),
@@ -52,11 +49,7 @@ impl Source {
     /// Opens the existing store at `url` as a source.
     pub async fn open(url: &StorageUrl) -> anyhow::Result<Source> {
         let storage = store::open_existing(url).await?;
-        let sqlite = match store::sqlite_file(url) {
-            Some(file) => Some(SqliteReader::open(&file)?),
-            None => None,
-        };
-        Ok(Source::Storage { storage, sqlite })
+        Ok(Source::Storage { storage })
     }
 
     /// The source's storage id.
@@ -94,30 +87,18 @@ impl Source {
         }
     }
 
-    /// One document's saved sync states, or `None` when this source cannot
-    /// list them.
-    pub async fn sync_states(
-        &self,
-        id: &DocumentId,
-    ) -> anyhow::Result<Option<Vec<(StorageId, Vec<u8>)>>> {
-        let reader = match self {
-            Source::Storage {
-                sqlite: Some(reader),
-                ..
+    /// One document's saved sync states.
+    pub async fn sync_states(&self, id: &DocumentId) -> anyhow::Result<Vec<(StorageId, Vec<u8>)>> {
+        match self {
+            Source::Storage { storage, .. } => storage
+                .list_sync_states(id)
+                .await
+                .with_context(|| format!("listing the sync states of {}", id.url())),
+            Source::File(reader) => {
+                let id = *id;
+                reader.with(move |r, conn| r.sync_states(conn, &id)).await
             }
-            | Source::File(reader) => reader,
-            Source::Storage { sqlite: None, .. } => return Ok(None),
-        };
-        let id = *id;
-        reader
-            .with(move |r, conn| r.sync_states(conn, &id))
-            .await
-            .map(Some)
-    }
-
-    /// Whether sync states are copied from this source.
-    pub fn lists_sync_states(&self) -> bool {
-        !matches!(self, Source::Storage { sqlite: None, .. })
+        }
     }
 }
 
@@ -249,7 +230,7 @@ async fn copy_document(
             .context("writing a chunk")?;
     }
     let mut sync_states = 0;
-    for (peer, state) in source.sync_states(id).await?.unwrap_or_default() {
+    for (peer, state) in source.sync_states(id).await? {
         target
             .save_sync_state(id, &peer, state)
             .await
@@ -419,7 +400,7 @@ async fn migrate(
         );
     }
     let source_id = source.storage_id().await?;
-    let mut summary = summary(&copied, &from, &to, source.lists_sync_states());
+    let mut summary = summary(&copied, &from, &to);
     let adopt = if args.new_storage_id || !existing.is_empty() {
         let _ = writeln!(
             summary,
@@ -445,7 +426,7 @@ async fn migrate(
 }
 
 /// The lines printed after a copy.
-pub fn summary(copied: &Copied, from: &str, to: &str, lists_sync_states: bool) -> String {
+pub fn summary(copied: &Copied, from: &str, to: &str) -> String {
     let mut out = format!(
         "Copied {} document(s) from {from} to {to}: {} snapshot(s), {} chunk(s), {} byte(s), {} sync state(s).\n",
         copied.documents, copied.snapshots, copied.chunks, copied.bytes, copied.sync_states
@@ -466,11 +447,5 @@ pub fn summary(copied: &Copied, from: &str, to: &str, lists_sync_states: bool) -
             "the same"
         }
     );
-    if !lists_sync_states {
-        let _ = writeln!(
-            out,
-            "Peers' saved sync states were not copied (this source cannot list them); peers resynchronise in full once."
-        );
-    }
     out
 }

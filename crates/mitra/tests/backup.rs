@@ -933,7 +933,7 @@ async fn migrate_backup_and_restore_through_postgres_keep_every_document() {
     assert_eq!(restored_docs, src_docs);
     assert_eq!(restored_id, pg_id);
 
-    // PostgreSQL -> SQLite: sync states cannot be listed through the trait.
+    // PostgreSQL -> SQLite: everything comes back, sync states included.
     let back = tmp.path().join("back");
     let out = succeeds(&mitra(
         tmp.path(),
@@ -945,8 +945,10 @@ async fn migrate_backup_and_restore_through_postgres_keep_every_document() {
             &format!("sqlite://{}", arg(&back)),
         ],
     ));
-    assert!(out.contains("Copied 6 document(s)"), "{out}");
-    assert!(out.contains("sync states were not copied"), "{out}");
+    assert!(
+        out.contains("Copied 6 document(s)") && out.contains("12 sync state(s)"),
+        "{out}"
+    );
     let (back_docs, back_id) = sqlite_contents(&back).await;
     assert_eq!(back_docs, src_docs);
     assert_eq!(back_id, pg_id);
