@@ -2,13 +2,15 @@
 # Checks the deployment files without a Docker engine, the same way locally
 # and in CI:
 #
-# 1. docker-compose.yml, alone, with the https profile, with the PostgreSQL
-#    file (deploy/compose.postgres.yml) and with both, through Debian's
-#    `docker-compose config` (package docker-compose), plus what each must
-#    say: loopback-only publishing by default, Caddy on 80/443 in front,
-#    Mitra on PostgreSQL only once it is healthy, a missing password refused,
-#    and no always-on service depending on a profile's service (which
-#    Compose v2 rejects).
+# 1. docker-compose.yml, alone, with the https profile, with the postgres
+#    profile and with both, and with .env.example as shipped and with each
+#    choice in it taken, through Debian's `docker-compose config` (package
+#    docker-compose), plus what each must say: loopback-only publishing by
+#    default, Caddy on 80/443 in front, Mitra on SQLite (MITRA_STORAGE
+#    empty) unless the postgres profile runs a postgres:15 service (named
+#    volume, pg_isready healthcheck, never published) that MITRA_STORAGE
+#    from .env points at, and no always-on service depending on a profile's
+#    service (which Compose v2 rejects).
 # 2. The Dockerfile: every RUN is a script CI also runs (and
 #    scripts/test-all.sh does run it), or the runtime stage's user setup; the
 #    runtime stage runs as a non-root user with a HEALTHCHECK on /healthz;
@@ -59,35 +61,72 @@ compose() {
 }
 
 # ---------------------------------------------------------------------------
-step "docker-compose config: default, https profile, PostgreSQL, both"
+step "docker-compose config: default, https profile, postgres profile, both, .env.example's choices"
+
+# The PostgreSQL settings a postgres choice puts in .env (the password the
+# way .env.example takes it: written once, referred to by MITRA_STORAGE).
+pg_password=check0password
+pg_storage=postgres://mitra:$pg_password@postgres:5432/mitra
 
 compose -f docker-compose.yml config >"$scratch/default.yml"
 compose MITRA_DOMAIN=mitra.example.org -f docker-compose.yml --profile https config \
   >"$scratch/https.yml"
-compose POSTGRES_PASSWORD=check0password \
-  -f docker-compose.yml -f deploy/compose.postgres.yml config >"$scratch/postgres.yml"
-compose POSTGRES_PASSWORD=check0password MITRA_DOMAIN=mitra.example.org \
-  -f docker-compose.yml -f deploy/compose.postgres.yml --profile https config \
-  >"$scratch/postgres-https.yml"
-if compose -f docker-compose.yml -f deploy/compose.postgres.yml config \
-  >"$scratch/no-password.yml" 2>"$scratch/no-password.err"; then
-  fail "the PostgreSQL file must refuse to run without POSTGRES_PASSWORD"
-fi
-grep -q "set POSTGRES_PASSWORD in .env" "$scratch/no-password.err" \
-  || fail "no clear message without POSTGRES_PASSWORD: $(cat "$scratch/no-password.err")"
-# The sample settings file is valid as an env file for every choice in it.
-sed -e 's/^#COMPOSE_PROFILES=/COMPOSE_PROFILES=/' -e 's/^#MITRA_DOMAIN=/MITRA_DOMAIN=/' \
-  -e 's/^#COMPOSE_FILE=/COMPOSE_FILE=/' -e 's/^#POSTGRES_PASSWORD=$/POSTGRES_PASSWORD=check0password/' \
-  .env.example >"$scratch/example.env"
-env -i PATH="$PATH" HOME="$scratch" \
-  docker-compose --project-directory "$root" --env-file "$scratch/example.env" config \
-  >"$scratch/example.yml"
+compose POSTGRES_PASSWORD=$pg_password MITRA_STORAGE=$pg_storage \
+  -f docker-compose.yml --profile postgres config >"$scratch/postgres.yml"
+compose POSTGRES_PASSWORD=$pg_password MITRA_STORAGE=$pg_storage MITRA_DOMAIN=mitra.example.org \
+  -f docker-compose.yml --profile https --profile postgres config >"$scratch/postgres-https.yml"
 
-python3 - "$scratch" <<'PY'
+# .env.example as shipped (the default), and with each choice in it taken:
+# the lines it says to uncomment, uncommented, and the password filled in.
+example_env() {
+  local name=$1 profiles=$2
+  shift 2
+  local edits=(-e "s/^#COMPOSE_PROFILES=.*/COMPOSE_PROFILES=$profiles/")
+  local line
+  for line in "$@"; do
+    edits+=(-e "s|^#$line|$line|")
+  done
+  sed "${edits[@]}" .env.example >"$scratch/$name.env"
+  for line in "COMPOSE_PROFILES=$profiles" "$@"; do
+    grep -qxF -- "$line" "$scratch/$name.env" \
+      || fail ".env.example has no line #$line (the $name choice); update this script with it"
+  done
+}
+cp .env.example "$scratch/example.env"
+example_env example-https https "MITRA_DOMAIN=mitra.example.org"
+# POSTGRES_PASSWORD is empty in the file: the person filling it in picks one.
+example_env example-postgres postgres "POSTGRES_PASSWORD=" \
+  "MITRA_STORAGE=postgres://mitra:\${POSTGRES_PASSWORD}@postgres:5432/mitra"
+example_env example-both https,postgres "MITRA_DOMAIN=mitra.example.org" "POSTGRES_PASSWORD=" \
+  "MITRA_STORAGE=postgres://mitra:\${POSTGRES_PASSWORD}@postgres:5432/mitra"
+grep -qxF "#COMPOSE_PROFILES=https,postgres" .env.example \
+  || fail ".env.example must show COMPOSE_PROFILES=https,postgres (commented out)"
+# The profiles Compose reads from each file (docker-compose's own reading of
+# it, through a probe file; `config` itself lists every service, enabled by
+# a profile or not).
+cat >"$scratch/probe.yml" <<'YML'
+services:
+  probe:
+    image: probe
+    environment:
+      COMPOSE_PROFILES: ${COMPOSE_PROFILES:-}
+YML
+for name in example example-https example-postgres example-both; do
+  sed -i "s/^POSTGRES_PASSWORD=\$/POSTGRES_PASSWORD=$pg_password/" "$scratch/$name.env"
+  env -i PATH="$PATH" HOME="$scratch" \
+    docker-compose --project-directory "$root" --env-file "$scratch/$name.env" config \
+    >"$scratch/$name.yml"
+  env -i PATH="$PATH" HOME="$scratch" \
+    docker-compose --project-directory "$root" --env-file "$scratch/$name.env" \
+    -f "$scratch/probe.yml" config >"$scratch/$name.probe.yml"
+done
+
+python3 - "$scratch" "$pg_password" <<'PY'
 import sys
+import urllib.parse
 import yaml
 
-scratch = sys.argv[1]
+scratch, pg_password = sys.argv[1], sys.argv[2]
 problems = []
 
 
@@ -126,7 +165,7 @@ def depends(service):
 def env(service):
     e = service.get("environment", {})
     if isinstance(e, list):
-        e = dict(item.split("=", 1) for item in e)
+        e = dict(item.split("=", 1) if "=" in item else (item, None) for item in e)
     return {k: ("" if v is None else str(v)) for k, v in e.items()}
 
 
@@ -141,8 +180,43 @@ def volumes(service):
     return out
 
 
-for name in ["default", "https", "postgres", "postgres-https", "example"]:
-    services = load(name)["services"]
+def healthcheck(service):
+    test = service.get("healthcheck", {}).get("test", [])
+    return " ".join(test) if isinstance(test, list) else str(test)
+
+
+def probed_profiles(name):
+    value = env(load(f"{name}.probe")["services"]["probe"]).get("COMPOSE_PROFILES", "")
+    return {p for p in value.split(",") if p}
+
+
+# Each variant: its file and the profiles it runs with (those given with
+# --profile, or those Compose read from the env file).
+variants = {
+    "default": set(),
+    "https": {"https"},
+    "postgres": {"postgres"},
+    "postgres-https": {"https", "postgres"},
+    "example": probed_profiles("example"),
+    "example-https": probed_profiles("example-https"),
+    "example-postgres": probed_profiles("example-postgres"),
+    "example-both": probed_profiles("example-both"),
+}
+check(variants["example"] == set(), f".env.example as shipped enables profiles: {variants['example']}")
+check(variants["example-https"] == {"https"}, f"the https choice: {variants['example-https']}")
+check(variants["example-postgres"] == {"postgres"}, f"the postgres choice: {variants['example-postgres']}")
+check(variants["example-both"] == {"https", "postgres"}, f"both choices: {variants['example-both']}")
+
+with_https = ["https", "postgres-https", "example-https", "example-both"]
+with_postgres = ["postgres", "postgres-https", "example-postgres", "example-both"]
+pg_storage = f"postgres://mitra:{pg_password}@postgres:5432/mitra"
+
+for name, profiles in variants.items():
+    config = load(name)
+    services = config["services"]
+    # What `up` starts: the services without a profile and those of an
+    # enabled profile (docker-compose 1.29's `config` lists them all).
+    active = {s for s, svc in services.items() if not svc.get("profiles") or profiles & set(svc["profiles"])}
     # Compose v2 refuses an always-on service that depends on a profile's.
     for sname, service in services.items():
         if not service.get("profiles"):
@@ -154,45 +228,57 @@ for name in ["default", "https", "postgres", "postgres-https", "example"]:
         for host_ip, host_port, target in published(service):
             if sname != "caddy":
                 check(host_ip == "127.0.0.1", f"{name}: {sname} publishes {host_port}->{target} on {host_ip}")
+    check(services["caddy"].get("profiles") == ["https"], f"{name}: caddy belongs to the https profile")
+    check(services["postgres"].get("profiles") == ["postgres"], f"{name}: postgres belongs to the postgres profile")
+    check(("caddy" in active) == (name in with_https), f"{name}: caddy runs only with the https profile")
+    check(("postgres" in active) == (name in with_postgres),
+          f"{name}: postgres runs only with the postgres profile ({sorted(active)})")
+    mitra = services["mitra"]
+    check(not mitra.get("profiles"), f"{name}: mitra must run without a profile")
+    check("MITRA_STORAGE" in env(mitra), f"{name}: mitra's MITRA_STORAGE comes from the environment")
+    storage = env(mitra).get("MITRA_STORAGE")
+    if name in with_postgres:
+        check(storage == pg_storage, f"{name}: mitra must use PostgreSQL: {storage!r}")
+        pg = services["postgres"]
+        check(pg.get("image") == "postgres:15", f"{name}: postgres:15")
+        check("pg_isready" in healthcheck(pg), f"{name}: postgres needs a pg_isready healthcheck")
+        check(not pg.get("ports"), f"{name}: postgres must not be published")
+        check(any(s == "postgres-data" and t == "/var/lib/postgresql/data" for s, t, _ in volumes(pg)),
+              f"{name}: postgres needs the named volume postgres-data: {volumes(pg)}")
+        check("postgres-data" in (config.get("volumes") or {}), f"{name}: the volume postgres-data is declared")
+        pg_env = env(pg)
+        check(pg_env.get("POSTGRES_PASSWORD") == pg_password, f"{name}: postgres password from .env")
+        # Mitra's URL names the database the postgres service creates.
+        url = urllib.parse.urlsplit(storage or "")
+        check(url.hostname == "postgres" and url.port == 5432, f"{name}: MITRA_STORAGE must reach postgres:5432")
+        check(url.username == pg_env.get("POSTGRES_USER") and url.path == "/" + pg_env.get("POSTGRES_DB", ""),
+              f"{name}: MITRA_STORAGE's user and database must be POSTGRES_USER and POSTGRES_DB")
+        check(url.password == pg_env.get("POSTGRES_PASSWORD"),
+              f"{name}: MITRA_STORAGE's password must be POSTGRES_PASSWORD")
+    else:
+        check(storage == "", f"{name}: without the postgres profile mitra uses SQLite: {storage!r}")
+    if name in with_https:
+        check(env(services["caddy"]).get("MITRA_DOMAIN") == "mitra.example.org", f"{name}: caddy must get MITRA_DOMAIN")
 
 default = load("default")["services"]
 mitra = default["mitra"]
-check(not mitra.get("profiles"), "mitra must run without a profile")
 check(("127.0.0.1", "8080", "8080") in published(mitra), f"mitra must publish 127.0.0.1:8080: {published(mitra)}")
 check(env(mitra).get("MITRA_LISTEN") == "0.0.0.0:8080", "mitra must listen on 0.0.0.0:8080 in its container")
-check("MITRA_STORAGE" not in env(mitra), "by default mitra uses SQLite in its data directory")
 check(("mitra-data", "/data", False) in volumes(mitra), f"mitra's data must be the named volume mitra-data: {volumes(mitra)}")
-check(default["caddy"].get("profiles") == ["https"], "caddy belongs to the https profile")
 
 caddy = load("https")["services"]["caddy"]
 ports = {(p, t) for _, p, t in published(caddy)}
 check({("80", "80"), ("443", "443")} <= ports, f"caddy must publish 80 and 443: {ports}")
-check(env(caddy).get("MITRA_DOMAIN") == "mitra.example.org", "caddy must get MITRA_DOMAIN")
 check("mitra" in depends(caddy), "caddy starts after mitra")
 vols = volumes(caddy)
 check(any(s.endswith("/deploy/Caddyfile") and t == "/etc/caddy/Caddyfile" and ro for s, t, ro in vols),
       f"caddy must mount deploy/Caddyfile read-only: {vols}")
 check(any(s == "caddy-data" and t == "/data" for s, t, _ in vols), "caddy's certificates need a volume")
 
-for name in ["postgres", "postgres-https", "example"]:
-    services = load(name)["services"]
-    mitra = services["mitra"]
-    check(env(mitra).get("MITRA_STORAGE") == "postgres://mitra:check0password@postgres:5432/mitra",
-          f"{name}: mitra must use PostgreSQL: {env(mitra).get('MITRA_STORAGE')}")
-    check(depends(mitra).get("postgres", {}).get("condition") == "service_healthy",
-          f"{name}: mitra must wait for a healthy postgres")
-    pg = services["postgres"]
-    check(pg.get("image") == "postgres:15", f"{name}: postgres:15")
-    check("pg_isready" in " ".join(pg.get("healthcheck", {}).get("test", [])), f"{name}: postgres needs a healthcheck")
-    check(not pg.get("ports"), f"{name}: postgres must not be published")
-    check(any(s == "postgres-data" for s, _, _ in volumes(pg)), f"{name}: postgres needs a volume")
-    check(env(pg).get("POSTGRES_PASSWORD") == "check0password", f"{name}: postgres password from .env")
-check("caddy" in load("example")["services"], "the .env.example https choice must enable caddy")
-
 if problems:
     print("docker-compose.yml does not say what it must:", *problems, sep="\n  ", file=sys.stderr)
     sys.exit(1)
-print("compose files: ok")
+print("compose file: ok (default, --profile https, --profile postgres, both, and .env.example's choices)")
 PY
 
 # ---------------------------------------------------------------------------

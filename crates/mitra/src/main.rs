@@ -9,11 +9,13 @@ mod store;
 mod transfer;
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::{CommandFactory, FromArgMatches, Subcommand};
 use mitra_model::Language;
 use mitra_server::Server;
+use mitra_storage::{StorageError, StorageUrl};
 use tracing_subscriber::EnvFilter;
 
 /// Mitra: live co-editing of a partnership's shared record.
@@ -224,6 +226,9 @@ async fn serve(loaded: settings::Loaded) -> anyhow::Result<()> {
     if let Some(file) = &loaded.file {
         tracing::info!(file = %file.display(), "read the configuration file");
     }
+    // A database started next to Mitra (docker compose) may not accept
+    // connections yet: wait for it before anything opens it.
+    wait_for_storage(&settings.storage, settings.storage_wait).await?;
     let seeded = if settings.demo {
         // A storage that cannot be opened is reported by `Server::bind`.
         demo::maybe_seed_demo(&settings.storage)
@@ -258,6 +263,65 @@ async fn serve(loaded: settings::Loaded) -> anyhow::Result<()> {
     }
     server.run(shutdown_signal()).await?;
     Ok(())
+}
+
+/// The first pause between attempts to reach the storage at startup.
+const STORAGE_RETRY_FIRST: Duration = Duration::from_millis(500);
+/// The longest pause between attempts to reach the storage at startup.
+const STORAGE_RETRY_MAX: Duration = Duration::from_secs(5);
+
+/// Waits until the storage at `url` can be opened, retrying while it is
+/// unreachable ([`StorageError::Unavailable`]: a database still starting or
+/// restarting) with pauses doubling from 0.5 s to 5 s, for up to `patience`
+/// (`storage_wait_secs`; no new attempt starts after that, and one attempt
+/// takes at most the driver's own time limit). Then fails with a clear
+/// error, so that `mitra serve` exits non-zero (and a supervisor such as
+/// Compose's `restart: unless-stopped` starts it again). Any other error is
+/// left to the code that opens the storage next, which reports it as before.
+async fn wait_for_storage(url: &StorageUrl, patience: Duration) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let mut pause = STORAGE_RETRY_FIRST;
+    let mut attempts = 0u32;
+    loop {
+        attempts += 1;
+        let reason = match mitra_storage::open(url).await {
+            Ok(storage) => {
+                storage.close().await;
+                if attempts > 1 {
+                    tracing::info!(
+                        storage = %url,
+                        waited_secs = started.elapsed().as_secs(),
+                        "storage is reachable"
+                    );
+                }
+                return Ok(());
+            }
+            Err(StorageError::Unavailable(reason)) => reason,
+            Err(_) => return Ok(()),
+        };
+        let waited = started.elapsed();
+        if waited >= patience {
+            anyhow::bail!(
+                "gave up waiting for the storage {url}: still unreachable after {} s \
+                 (storage_wait_secs = {}): {reason}\n\
+                 Is the database running and reachable at that address? With docker compose, \
+                 the postgres profile must be on; `docker compose logs postgres` says why it is not up.",
+                waited.as_secs(),
+                patience.as_secs()
+            );
+        }
+        let next = pause.min(patience - waited);
+        tracing::warn!(
+            storage = %url,
+            attempt = attempts,
+            waited_secs = waited.as_secs(),
+            retry_in_secs = next.as_secs_f64(),
+            reason = %reason,
+            "storage is unreachable; waiting for it before serving"
+        );
+        tokio::time::sleep(next).await;
+        pause = (pause * 2).min(STORAGE_RETRY_MAX);
+    }
 }
 
 async fn demo(args: DemoArgs) -> anyhow::Result<()> {

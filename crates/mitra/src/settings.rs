@@ -31,6 +31,9 @@ const NO_DEMO_ENV: &str = "MITRA_NO_DEMO";
 const DEFAULT_DATA_DIR: &str = "./mitra-data";
 /// The log filter unless configured.
 const DEFAULT_LOG: &str = "info";
+/// How long `mitra serve` waits for unreachable storage at startup unless
+/// configured.
+const DEFAULT_STORAGE_WAIT_SECS: u64 = 60;
 /// The longest duration any setting accepts (a year): far below what would
 /// overflow a clock, far above any sensible timeout.
 const MAX_SECS: u64 = 365 * 24 * 60 * 60;
@@ -54,6 +57,11 @@ pub struct ServeArgs {
     /// [env: MITRA_STORAGE] [default: sqlite://DATA_DIR].
     #[arg(long, value_name = "URL")]
     pub storage: Option<String>,
+    /// Seconds to wait at startup for storage that cannot be reached yet
+    /// (a database still starting) before giving up
+    /// [env: MITRA_STORAGE_WAIT_SECS] [default: 60].
+    #[arg(long, value_name = "SECS")]
+    pub storage_wait_secs: Option<u64>,
     /// Directory of the built browser client (`npm run build` in web/)
     /// [env: MITRA_WEB_DIR]. By default Mitra looks next to its binary
     /// (../share/mitra/web), then in ./web/dist, then in the repository the
@@ -148,6 +156,8 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Where documents are stored.
     pub storage: StorageUrl,
+    /// How long to wait at startup for storage that cannot be reached yet.
+    pub storage_wait: Duration,
     /// The built browser client, if configured.
     pub web_dir: Option<PathBuf>,
     /// The address people open (an absolute http(s) URL), if configured.
@@ -271,6 +281,13 @@ const SPECS: &[Spec] = &[
         example: Some("\"postgres://mitra:PASSWORD@127.0.0.1:5432/mitra\""),
     },
     Spec {
+        key: "storage_wait_secs",
+        kind: SECONDS,
+        about: "Seconds mitra serve waits at startup for storage it cannot reach yet (a\n\
+                database still starting), retrying, before it gives up and exits.",
+        example: None,
+    },
+    Spec {
         key: "web_dir",
         kind: Kind::Path,
         about: "Directory of the built browser client (its index.html). Default: next to\n\
@@ -390,6 +407,10 @@ fn defaults() -> Dict {
     Dict::from([
         ("listen".to_owned(), Value::from(server.listen.to_string())),
         ("data_dir".to_owned(), Value::from(DEFAULT_DATA_DIR)),
+        (
+            "storage_wait_secs".to_owned(),
+            Value::from(DEFAULT_STORAGE_WAIT_SECS),
+        ),
         ("demo".to_owned(), Value::from(true)),
         (
             "document_idle_secs".to_owned(),
@@ -521,6 +542,7 @@ fn flag_layer(args: &ServeArgs, log_json_flag: bool) -> Layer {
         set("demo", Value::from(true));
     }
     let numbers = [
+        ("storage_wait_secs", args.storage_wait_secs),
         ("document_idle_secs", args.document_idle_secs),
         ("max_message_bytes", args.max_message_bytes),
         ("max_frame_bytes", args.max_frame_bytes),
@@ -967,6 +989,7 @@ impl Resolver {
             self.show_set("data_dir", toml_string(&dir.to_string_lossy()));
         }
         let storage = data_dir.as_deref().and_then(|dir| self.storage(dir));
+        let storage_wait = self.seconds("storage_wait_secs");
         let web_dir = self.web_dir();
         let public_url = self.public_url();
         let demo = self.switch("demo");
@@ -988,6 +1011,7 @@ impl Resolver {
             listen: listen?,
             data_dir: data_dir?,
             storage: storage?,
+            storage_wait: storage_wait?,
             web_dir: web_dir?,
             public_url: public_url?,
             demo: demo?,
@@ -1508,6 +1532,10 @@ mod tests {
         assert_eq!(config.shutdown_deadline, server.shutdown_deadline);
         assert!(settings.demo);
         assert_eq!(settings.log, "info");
+        assert_eq!(
+            settings.storage_wait,
+            Duration::from_secs(DEFAULT_STORAGE_WAIT_SECS)
+        );
     }
 
     #[test]
