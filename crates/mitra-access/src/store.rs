@@ -28,13 +28,16 @@
 use std::fmt;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use rusqlite::types::Type;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Params, Row, TransactionBehavior, params,
+};
 use serde_json::json;
 use time::OffsetDateTime;
 use tokio::sync::{broadcast, mpsc, oneshot};
@@ -344,38 +347,26 @@ impl AccessStore {
         let password_hash = self.hash_new_password(password).await?;
         let user_id = UserId::generate()?;
         let partnership_id = PartnershipId::generate()?;
-        let now = self.now();
+        let actor = Actor::User(user_id.clone());
         let outcome = self
-            .write(move |conn| {
-                check_setup_secret(conn, &secret_hash)?;
-                let user = insert_user(conn, &user_id, &checked, Some(&password_hash), now)?;
+            .write_audited(&actor, &partnership_id, move |w| {
+                check_setup_secret(w.conn, &secret_hash)?;
+                let user = insert_user(w.conn, &user_id, &checked, Some(&password_hash), w.now)?;
                 let partnership =
-                    insert_partnership(conn, &partnership_id, &partnership_name, now)?;
-                insert_membership(conn, &partnership.id, &user.id, Role::Owner, now)?;
-                conn.execute("DELETE FROM meta WHERE key = 'setup_token_hash'", [])
+                    insert_partnership(w.conn, w.partnership, &partnership_name, w.now)?;
+                insert_membership(w.conn, w.partnership, &user.id, Role::Owner, w.now)?;
+                w.conn
+                    .execute("DELETE FROM meta WHERE key = 'setup_token_hash'", [])
                     .map_err(db("forgetting the setup secret"))?;
-                let actor = Actor::User(user.id.clone());
-                append_audit(
-                    conn,
-                    now,
-                    &actor,
-                    Some(&partnership.id),
+                w.record(
                     AuditKind::SetupCompleted,
                     json!({ "user": user.id, "username": user.username }),
                 )?;
-                append_audit(
-                    conn,
-                    now,
-                    &actor,
-                    Some(&partnership.id),
+                w.record(
                     AuditKind::PartnershipCreated,
                     json!({ "name": partnership.name }),
                 )?;
-                append_audit(
-                    conn,
-                    now,
-                    &actor,
-                    Some(&partnership.id),
+                w.record(
                     AuditKind::MemberAdded,
                     member_details(&user, Role::Owner, "setup"),
                 )?;
@@ -480,19 +471,15 @@ impl AccessStore {
         new: &str,
     ) -> Result<(), AccessError> {
         check_password_policy(new)?;
-        let id = user.clone();
         let stored: Option<String> = self
-            .read(move |conn| {
-                conn.query_row(
-                    "SELECT password_hash FROM users WHERE id = ?1",
-                    [id.as_str()],
-                    |row| row.get(0),
-                )
-                .optional()
-                .map_err(db("reading a password hash"))?
-                .ok_or(AccessError::NotFound("user"))
-            })
-            .await?;
+            .read_opt(
+                "reading a password hash",
+                "SELECT password_hash FROM users WHERE id = ?1",
+                [user.to_string()],
+                |row| row.get(0),
+            )
+            .await?
+            .ok_or(AccessError::NotFound("user"))?;
         if current.len() > MAX_PASSWORD_BYTES || !self.check_password(current, stored).await? {
             return Err(AccessError::InvalidCredentials);
         }
@@ -515,8 +502,7 @@ impl AccessStore {
             if changed == 0 {
                 return Err(AccessError::NotFound("user"));
             }
-            conn.execute("DELETE FROM sessions WHERE user = ?1", [id.as_str()])
-                .map_err(db("ending sessions"))?;
+            delete_sessions_of(conn, &id)?;
             Ok(())
         })
         .await?;
@@ -596,25 +582,22 @@ impl AccessStore {
     pub async fn session(&self, secret: &Secret) -> Result<Option<Session>, AccessError> {
         let hash = secret.hash();
         let now = to_millis(self.now());
-        self.read(move |conn| {
-            conn.query_row(
-                "SELECT s.id, s.created_at, s.expires_at, \
-                        u.id, u.username, u.display_name, u.organisation, u.created_at \
-                 FROM sessions s JOIN users u ON u.id = s.user \
-                 WHERE s.secret_hash = ?1 AND s.expires_at > ?2",
-                params![hash, now],
-                |row| {
-                    Ok(Session {
-                        id: SessionId::from_db(row.get(0)?),
-                        created_at: get_time(row, 1)?,
-                        expires_at: get_time(row, 2)?,
-                        user: user_at(row, 3)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(db("looking up a session"))
-        })
+        self.read_opt(
+            "looking up a session",
+            "SELECT s.id, s.created_at, s.expires_at, \
+                    u.id, u.username, u.display_name, u.organisation, u.created_at \
+             FROM sessions s JOIN users u ON u.id = s.user \
+             WHERE s.secret_hash = ?1 AND s.expires_at > ?2",
+            (hash, now),
+            |row| {
+                Ok(Session {
+                    id: SessionId::from_db(row.get(0)?),
+                    created_at: get_time(row, 1)?,
+                    expires_at: get_time(row, 2)?,
+                    user: user_at(row, 3)?,
+                })
+            },
+        )
         .await
     }
 
@@ -627,17 +610,15 @@ impl AccessStore {
     /// [`AccessChange::SessionEnded`] if it did.
     pub async fn end_session(&self, secret: &Secret) -> Result<bool, AccessError> {
         let hash = secret.hash();
-        let ended = self
+        let ended: Option<(String, String)> = self
             .write(move |conn| {
-                let found: Option<(String, String)> = conn
-                    .query_row(
-                        "DELETE FROM sessions WHERE secret_hash = ?1 RETURNING id, user",
-                        [hash],
-                        |row| Ok((row.get(0)?, row.get(1)?)),
-                    )
-                    .optional()
-                    .map_err(db("ending a session"))?;
-                Ok(found)
+                query_opt(
+                    conn,
+                    "ending a session",
+                    "DELETE FROM sessions WHERE secret_hash = ?1 RETURNING id, user",
+                    [hash],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
             })
             .await?;
         match ended {
@@ -657,10 +638,7 @@ impl AccessStore {
     pub async fn end_sessions_of(&self, user: &UserId) -> Result<usize, AccessError> {
         let id = user.clone();
         let ended = self
-            .write(move |conn| {
-                conn.execute("DELETE FROM sessions WHERE user = ?1", [id.as_str()])
-                    .map_err(db("ending sessions"))
-            })
+            .write(move |conn| delete_sessions_of(conn, &id))
             .await?;
         self.announce(AccessChange::SessionsEnded { user: user.clone() });
         Ok(ended)
@@ -685,25 +663,16 @@ impl AccessStore {
         let name = clean_name("partnership name", name)?;
         let id = PartnershipId::generate()?;
         let owner = owner.clone();
-        let now = self.now();
-        self.write(move |conn| {
-            let user = require_user(conn, &owner)?;
-            let partnership = insert_partnership(conn, &id, &name, now)?;
-            insert_membership(conn, &id, &owner, Role::Owner, now)?;
-            let actor = Actor::User(owner);
-            append_audit(
-                conn,
-                now,
-                &actor,
-                Some(&id),
+        let actor = Actor::User(owner.clone());
+        self.write_audited(&actor, &id, move |w| {
+            let user = require_user(w.conn, &owner)?;
+            let partnership = insert_partnership(w.conn, w.partnership, &name, w.now)?;
+            insert_membership(w.conn, w.partnership, &owner, Role::Owner, w.now)?;
+            w.record(
                 AuditKind::PartnershipCreated,
                 json!({ "name": partnership.name }),
             )?;
-            append_audit(
-                conn,
-                now,
-                &actor,
-                Some(&id),
+            w.record(
                 AuditKind::MemberAdded,
                 member_details(&user, Role::Owner, "partnership_created"),
             )?;
@@ -723,16 +692,12 @@ impl AccessStore {
 
     /// Every partnership, oldest first (for the operator's command line).
     pub async fn partnerships(&self) -> Result<Vec<Partnership>, AccessError> {
-        self.read(|conn| {
-            conn.prepare_cached(
-                "SELECT id, name, created_at FROM partnerships ORDER BY created_at, rowid",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_map([], |row| partnership_at(row, 0))?
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .map_err(db("listing partnerships"))
-        })
+        self.read_all(
+            "listing partnerships",
+            "SELECT id, name, created_at FROM partnerships ORDER BY created_at, rowid",
+            (),
+            |row| partnership_at(row, 0),
+        )
         .await
     }
 
@@ -742,24 +707,19 @@ impl AccessStore {
         &self,
         user: &UserId,
     ) -> Result<Vec<PartnershipRole>, AccessError> {
-        let user = user.clone();
-        self.read(move |conn| {
-            conn.prepare_cached(
-                "SELECT p.id, p.name, p.created_at, m.role \
-                 FROM memberships m JOIN partnerships p ON p.id = m.partnership \
-                 WHERE m.user = ?1 ORDER BY p.created_at, p.rowid",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_map([user.as_str()], |row| {
-                    Ok(PartnershipRole {
-                        partnership: partnership_at(row, 0)?,
-                        role: get_role(row, 3)?,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()
-            })
-            .map_err(db("listing a user's partnerships"))
-        })
+        self.read_all(
+            "listing a user's partnerships",
+            "SELECT p.id, p.name, p.created_at, m.role \
+             FROM memberships m JOIN partnerships p ON p.id = m.partnership \
+             WHERE m.user = ?1 ORDER BY p.created_at, p.rowid",
+            [user.to_string()],
+            |row| {
+                Ok(PartnershipRole {
+                    partnership: partnership_at(row, 0)?,
+                    role: get_parsed(row, 3)?,
+                })
+            },
+        )
         .await
     }
 
@@ -769,23 +729,22 @@ impl AccessStore {
         let partnership = partnership.clone();
         self.read(move |conn| {
             require_partnership(conn, &partnership)?;
-            conn.prepare_cached(
+            query_all(
+                conn,
+                "listing members",
                 "SELECT u.id, u.username, u.display_name, u.organisation, u.created_at, \
                         m.role, m.added_at \
                  FROM memberships m JOIN users u ON u.id = m.user \
                  WHERE m.partnership = ?1 ORDER BY m.added_at, m.rowid",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_map([partnership.as_str()], |row| {
+                [partnership.as_str()],
+                |row| {
                     Ok(Member {
                         user: user_at(row, 0)?,
-                        role: get_role(row, 5)?,
+                        role: get_parsed(row, 5)?,
                         added_at: get_time(row, 6)?,
                     })
-                })?
-                .collect::<Result<Vec<_>, _>>()
-            })
-            .map_err(db("listing members"))
+                },
+            )
         })
         .await
     }
@@ -800,27 +759,20 @@ impl AccessStore {
         user: &UserId,
         role: Role,
     ) -> Result<Membership, AccessError> {
-        let (actor, partnership, user) = (actor.clone(), partnership.clone(), user.clone());
-        let now = self.now();
-        self.write(move |conn| {
-            require_partnership(conn, &partnership)?;
-            authorize_manager(conn, &actor, &partnership)?;
-            let member = require_user(conn, &user)?;
-            if member_role(conn, &partnership, &user)?.is_some() {
+        let user = user.clone();
+        self.manage(actor, partnership, move |w, _| {
+            let member = require_user(w.conn, &user)?;
+            if member_role(w.conn, w.partnership, &user)?.is_some() {
                 return Err(AccessError::Conflict("already a member".into()));
             }
-            insert_membership(conn, &partnership, &user, role, now)?;
-            append_audit(
-                conn,
-                now,
-                &actor,
-                Some(&partnership),
+            insert_membership(w.conn, w.partnership, &user, role, w.now)?;
+            w.record(
                 AuditKind::MemberAdded,
                 member_details(&member, role, "added"),
             )?;
             Ok(Membership {
                 user,
-                partnership,
+                partnership: w.partnership.clone(),
                 role,
             })
         })
@@ -838,29 +790,21 @@ impl AccessStore {
         user: &UserId,
         role: Role,
     ) -> Result<(), AccessError> {
-        let (actor, p, u) = (actor.clone(), partnership.clone(), user.clone());
-        let now = self.now();
+        let u = user.clone();
         let changed = self
-            .write(move |conn| {
-                require_partnership(conn, &p)?;
-                authorize_manager(conn, &actor, &p)?;
-                let current = member_role(conn, &p, &u)?.ok_or(AccessError::NotFound("member"))?;
+            .manage(actor, partnership, move |w, _| {
+                let current = require_member_role(w.conn, w.partnership, &u)?;
                 if current == role {
                     return Ok(false);
                 }
-                if current == Role::Owner && owner_count(conn, &p)? <= 1 {
-                    return Err(AccessError::LastOwner);
-                }
-                conn.execute(
-                    "UPDATE memberships SET role = ?1 WHERE partnership = ?2 AND user = ?3",
-                    params![role.as_str(), p.as_str(), u.as_str()],
-                )
-                .map_err(db("changing a role"))?;
-                append_audit(
-                    conn,
-                    now,
-                    &actor,
-                    Some(&p),
+                keep_an_owner(w.conn, w.partnership, current)?;
+                w.conn
+                    .execute(
+                        "UPDATE memberships SET role = ?1 WHERE partnership = ?2 AND user = ?3",
+                        params![role.as_str(), w.partnership.as_str(), u.as_str()],
+                    )
+                    .map_err(db("changing a role"))?;
+                w.record(
                     AuditKind::RoleChanged,
                     json!({ "user": u, "from": current, "to": role }),
                 )?;
@@ -886,27 +830,21 @@ impl AccessStore {
         partnership: &PartnershipId,
         user: &UserId,
     ) -> Result<(), AccessError> {
-        let (actor, p, u) = (actor.clone(), partnership.clone(), user.clone());
-        let now = self.now();
-        self.write(move |conn| {
-            require_partnership(conn, &p)?;
-            if actor != Actor::User(u.clone()) {
-                authorize_manager(conn, &actor, &p)?;
+        let u = user.clone();
+        self.write_audited(actor, partnership, move |w| {
+            require_partnership(w.conn, w.partnership)?;
+            if *w.actor != Actor::User(u.clone()) {
+                authorize_manager(w.conn, w.actor, w.partnership)?;
             }
-            let current = member_role(conn, &p, &u)?.ok_or(AccessError::NotFound("member"))?;
-            if current == Role::Owner && owner_count(conn, &p)? <= 1 {
-                return Err(AccessError::LastOwner);
-            }
-            conn.execute(
-                "DELETE FROM memberships WHERE partnership = ?1 AND user = ?2",
-                params![p.as_str(), u.as_str()],
-            )
-            .map_err(db("removing a member"))?;
-            append_audit(
-                conn,
-                now,
-                &actor,
-                Some(&p),
+            let current = require_member_role(w.conn, w.partnership, &u)?;
+            keep_an_owner(w.conn, w.partnership, current)?;
+            w.conn
+                .execute(
+                    "DELETE FROM memberships WHERE partnership = ?1 AND user = ?2",
+                    params![w.partnership.as_str(), u.as_str()],
+                )
+                .map_err(db("removing a member"))?;
+            w.record(
                 AuditKind::MemberRemoved,
                 json!({ "user": u, "role": current }),
             )?;
@@ -942,33 +880,26 @@ impl AccessStore {
         let secret = Secret::generate(SecretKind::Invitation)?;
         let hash = secret.hash();
         let id = InvitationId::generate()?;
-        let (actor, p) = (actor.clone(), partnership.clone());
-        let now = self.now();
-        let expires_at = add(now, expires_in);
         let info = self
-            .write(move |conn| {
-                let partnership = require_partnership(conn, &p)?;
-                authorize_manager(conn, &actor, &p)?;
-                conn.execute(
-                    "INSERT INTO invitations \
-                     (id, secret_hash, partnership, role, created_by, created_at, expires_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![
-                        id.as_str(),
-                        hash,
-                        p.as_str(),
-                        role.as_str(),
-                        actor.to_string(),
-                        to_millis(now),
-                        to_millis(expires_at)
-                    ],
-                )
-                .map_err(db("creating an invitation"))?;
-                append_audit(
-                    conn,
-                    now,
-                    &actor,
-                    Some(&p),
+            .manage(actor, partnership, move |w, partnership| {
+                let expires_at = add(w.now, expires_in);
+                w.conn
+                    .execute(
+                        "INSERT INTO invitations \
+                         (id, secret_hash, partnership, role, created_by, created_at, expires_at) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        params![
+                            id.as_str(),
+                            hash,
+                            w.partnership.as_str(),
+                            role.as_str(),
+                            w.actor.to_string(),
+                            to_millis(w.now),
+                            to_millis(expires_at)
+                        ],
+                    )
+                    .map_err(db("creating an invitation"))?;
+                w.record(
                     AuditKind::InvitationCreated,
                     json!({ "invitation": id, "role": role, "expires_at": rfc3339(expires_at) }),
                 )?;
@@ -976,8 +907,8 @@ impl AccessStore {
                     id,
                     partnership,
                     role,
-                    created_by: actor,
-                    created_at: now,
+                    created_by: w.actor.clone(),
+                    created_at: w.now,
                     expires_at,
                     used_by: None,
                     status: InvitationStatus::Pending,
@@ -992,17 +923,8 @@ impl AccessStore {
     pub async fn invitation_info(&self, secret: &Secret) -> Result<InvitationInfo, AccessError> {
         let hash = secret.hash();
         let now = self.now();
-        self.read(move |conn| {
-            conn.query_row(
-                &format!("{INVITATION_SELECT} WHERE i.secret_hash = ?1"),
-                [hash],
-                |row| invitation_at(row, now),
-            )
-            .optional()
-            .map_err(db("looking up an invitation"))?
-            .ok_or(AccessError::NotFound("invitation"))
-        })
-        .await
+        self.read(move |conn| require_invitation(conn, &hash, now))
+            .await
     }
 
     /// The invitations of a partnership, oldest first, with their status.
@@ -1013,14 +935,15 @@ impl AccessStore {
         let p = partnership.clone();
         let now = self.now();
         self.read(move |conn| {
-            conn.prepare_cached(&format!(
-                "{INVITATION_SELECT} WHERE i.partnership = ?1 ORDER BY i.created_at, i.rowid"
-            ))
-            .and_then(|mut stmt| {
-                stmt.query_map([p.as_str()], |row| invitation_at(row, now))?
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .map_err(db("listing invitations"))
+            query_all(
+                conn,
+                "listing invitations",
+                &format!(
+                    "{INVITATION_SELECT} WHERE i.partnership = ?1 ORDER BY i.created_at, i.rowid"
+                ),
+                [p.as_str()],
+                |row| invitation_at(row, now),
+            )
         })
         .await
     }
@@ -1041,15 +964,7 @@ impl AccessStore {
         let user = user.clone();
         let now = self.now();
         self.write(move |conn| {
-            let invitation = conn
-                .query_row(
-                    &format!("{INVITATION_SELECT} WHERE i.secret_hash = ?1"),
-                    [hash],
-                    |row| invitation_at(row, now),
-                )
-                .optional()
-                .map_err(db("looking up an invitation"))?
-                .ok_or(AccessError::NotFound("invitation"))?;
+            let invitation = require_invitation(conn, &hash, now)?;
             match invitation.status {
                 InvitationStatus::Used => return Err(AccessError::AlreadyUsed("invitation")),
                 InvitationStatus::Revoked => return Err(AccessError::Revoked("invitation")),
@@ -1073,19 +988,12 @@ impl AccessStore {
             }
             insert_membership(conn, &p, &user, invitation.role, now)?;
             let actor = Actor::User(user.clone());
-            append_audit(
-                conn,
-                now,
-                &actor,
-                Some(&p),
+            let w = AuditedWrite::new(conn, now, &actor, &p);
+            w.record(
                 AuditKind::InvitationAccepted,
                 json!({ "invitation": invitation.id, "user": user, "role": invitation.role }),
             )?;
-            append_audit(
-                conn,
-                now,
-                &actor,
-                Some(&p),
+            w.record(
                 AuditKind::MemberAdded,
                 member_details(&member, invitation.role, "invitation"),
             )?;
@@ -1108,15 +1016,14 @@ impl AccessStore {
         let (actor, id) = (actor.clone(), invitation.clone());
         let now = self.now();
         self.write(move |conn| {
-            let partnership: String = conn
-                .query_row(
-                    "SELECT partnership FROM invitations WHERE id = ?1",
-                    [id.as_str()],
-                    |row| row.get(0),
-                )
-                .optional()
-                .map_err(db("looking up an invitation"))?
-                .ok_or(AccessError::NotFound("invitation"))?;
+            let partnership: String = query_opt(
+                conn,
+                "looking up an invitation",
+                "SELECT partnership FROM invitations WHERE id = ?1",
+                [id.as_str()],
+                |row| row.get(0),
+            )?
+            .ok_or(AccessError::NotFound("invitation"))?;
             let p = PartnershipId::from_db(partnership);
             authorize_manager(conn, &actor, &p)?;
             let revoked = conn
@@ -1127,14 +1034,8 @@ impl AccessStore {
                 )
                 .map_err(db("revoking an invitation"))?;
             if revoked == 1 {
-                append_audit(
-                    conn,
-                    now,
-                    &actor,
-                    Some(&p),
-                    AuditKind::InvitationRevoked,
-                    json!({ "invitation": id }),
-                )?;
+                AuditedWrite::new(conn, now, &actor, &p)
+                    .record(AuditKind::InvitationRevoked, json!({ "invitation": id }))?;
             }
             Ok(())
         })
@@ -1163,42 +1064,35 @@ impl AccessStore {
         let secret = Secret::generate(SecretKind::ApiToken)?;
         let hash = secret.hash();
         let id = TokenId::generate()?;
-        let (actor, p) = (actor.clone(), partnership.clone());
-        let now = self.now();
         let info = self
-            .write(move |conn| {
-                require_partnership(conn, &p)?;
-                authorize_manager(conn, &actor, &p)?;
-                conn.execute(
-                    "INSERT INTO tokens \
-                     (id, secret_hash, partnership, role, label, created_by, created_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![
-                        id.as_str(),
-                        hash,
-                        p.as_str(),
-                        role.as_str(),
-                        label,
-                        actor.to_string(),
-                        to_millis(now)
-                    ],
-                )
-                .map_err(db("creating a token"))?;
-                append_audit(
-                    conn,
-                    now,
-                    &actor,
-                    Some(&p),
+            .manage(actor, partnership, move |w, _| {
+                w.conn
+                    .execute(
+                        "INSERT INTO tokens \
+                         (id, secret_hash, partnership, role, label, created_by, created_at) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        params![
+                            id.as_str(),
+                            hash,
+                            w.partnership.as_str(),
+                            role.as_str(),
+                            label,
+                            w.actor.to_string(),
+                            to_millis(w.now)
+                        ],
+                    )
+                    .map_err(db("creating a token"))?;
+                w.record(
                     AuditKind::TokenCreated,
                     json!({ "token": id, "role": role, "label": label }),
                 )?;
                 Ok(TokenInfo {
                     id,
-                    partnership: p,
+                    partnership: w.partnership.clone(),
                     role,
                     label,
-                    created_by: actor,
-                    created_at: now,
+                    created_by: w.actor.clone(),
+                    created_at: w.now,
                     revoked_at: None,
                 })
             })
@@ -1209,24 +1103,20 @@ impl AccessStore {
     /// The principal an API token's secret stands for; `None` if unknown or
     /// revoked.
     pub async fn token_principal(&self, secret: &Secret) -> Result<Option<Principal>, AccessError> {
-        let hash = secret.hash();
-        self.read(move |conn| {
-            conn.query_row(
-                "SELECT id, partnership, role, label FROM tokens \
-                 WHERE secret_hash = ?1 AND revoked_at IS NULL",
-                [hash],
-                |row| {
-                    Ok(Principal::Token {
-                        token_id: TokenId::from_db(row.get(0)?),
-                        partnership: PartnershipId::from_db(row.get(1)?),
-                        role: get_role(row, 2)?,
-                        label: row.get(3)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(db("looking up a token"))
-        })
+        self.read_opt(
+            "looking up a token",
+            "SELECT id, partnership, role, label FROM tokens \
+             WHERE secret_hash = ?1 AND revoked_at IS NULL",
+            [secret.hash()],
+            |row| {
+                Ok(Principal::Token {
+                    token_id: TokenId::from_db(row.get(0)?),
+                    partnership: PartnershipId::from_db(row.get(1)?),
+                    role: get_parsed(row, 2)?,
+                    label: row.get(3)?,
+                })
+            },
+        )
         .await
     }
 
@@ -1239,13 +1129,13 @@ impl AccessStore {
         let revoked = self
             .write(move |conn| {
                 let (partnership, role, label, revoked_at): (String, String, String, Option<i64>) =
-                    conn.query_row(
+                    query_opt(
+                        conn,
+                        "looking up a token",
                         "SELECT partnership, role, label, revoked_at FROM tokens WHERE id = ?1",
                         [id.as_str()],
                         |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-                    )
-                    .optional()
-                    .map_err(db("looking up a token"))?
+                    )?
                     .ok_or(AccessError::NotFound("token"))?;
                 let p = PartnershipId::from_db(partnership);
                 authorize_manager(conn, &actor, &p)?;
@@ -1257,11 +1147,7 @@ impl AccessStore {
                     params![to_millis(now), id.as_str()],
                 )
                 .map_err(db("revoking a token"))?;
-                append_audit(
-                    conn,
-                    now,
-                    &actor,
-                    Some(&p),
+                AuditedWrite::new(conn, now, &actor, &p).record(
                     AuditKind::TokenRevoked,
                     json!({ "token": id, "role": role, "label": label }),
                 )?;
@@ -1280,28 +1166,23 @@ impl AccessStore {
     /// The API tokens of a partnership, revoked ones included, oldest
     /// first; never their secrets.
     pub async fn tokens(&self, partnership: &PartnershipId) -> Result<Vec<TokenInfo>, AccessError> {
-        let p = partnership.clone();
-        self.read(move |conn| {
-            conn.prepare_cached(
-                "SELECT id, partnership, role, label, created_by, created_at, revoked_at \
-                 FROM tokens WHERE partnership = ?1 ORDER BY created_at, rowid",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_map([p.as_str()], |row| {
-                    Ok(TokenInfo {
-                        id: TokenId::from_db(row.get(0)?),
-                        partnership: PartnershipId::from_db(row.get(1)?),
-                        role: get_role(row, 2)?,
-                        label: row.get(3)?,
-                        created_by: get_actor(row, 4)?,
-                        created_at: get_time(row, 5)?,
-                        revoked_at: get_opt_time(row, 6)?,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()
-            })
-            .map_err(db("listing tokens"))
-        })
+        self.read_all(
+            "listing tokens",
+            "SELECT id, partnership, role, label, created_by, created_at, revoked_at \
+             FROM tokens WHERE partnership = ?1 ORDER BY created_at, rowid",
+            [partnership.to_string()],
+            |row| {
+                Ok(TokenInfo {
+                    id: TokenId::from_db(row.get(0)?),
+                    partnership: PartnershipId::from_db(row.get(1)?),
+                    role: get_parsed(row, 2)?,
+                    label: row.get(3)?,
+                    created_by: get_parsed(row, 4)?,
+                    created_at: get_time(row, 5)?,
+                    revoked_at: get_opt_time(row, 6)?,
+                })
+            },
+        )
         .await
     }
 
@@ -1347,18 +1228,12 @@ impl AccessStore {
 
     /// The documents of a partnership, in the order they were assigned.
     pub async fn documents(&self, partnership: &PartnershipId) -> Result<Vec<String>, AccessError> {
-        let p = partnership.clone();
-        self.read(move |conn| {
-            conn.prepare_cached(
-                "SELECT document FROM documents WHERE partnership = ?1 \
-                 ORDER BY assigned_at, rowid",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_map([p.as_str()], |row| row.get(0))?
-                    .collect::<Result<Vec<String>, _>>()
-            })
-            .map_err(db("listing documents"))
-        })
+        self.read_all(
+            "listing documents",
+            "SELECT document FROM documents WHERE partnership = ?1 ORDER BY assigned_at, rowid",
+            [partnership.to_string()],
+            |row| row.get(0),
+        )
         .await
     }
 
@@ -1368,22 +1243,20 @@ impl AccessStore {
         let user = user.clone();
         self.read(move |conn| {
             let user = require_user(conn, &user)?;
-            let memberships = conn
-                .prepare_cached(
-                    "SELECT partnership, role FROM memberships WHERE user = ?1 \
-                     ORDER BY added_at, rowid",
-                )
-                .and_then(|mut stmt| {
-                    stmt.query_map([user.id.as_str()], |row| {
-                        Ok(Membership {
-                            user: user.id.clone(),
-                            partnership: PartnershipId::from_db(row.get(0)?),
-                            role: get_role(row, 1)?,
-                        })
-                    })?
-                    .collect::<Result<Vec<_>, _>>()
-                })
-                .map_err(db("listing memberships"))?;
+            let memberships = query_all(
+                conn,
+                "listing memberships",
+                "SELECT partnership, role FROM memberships WHERE user = ?1 \
+                 ORDER BY added_at, rowid",
+                [user.id.as_str()],
+                |row| {
+                    Ok(Membership {
+                        user: user.id.clone(),
+                        partnership: PartnershipId::from_db(row.get(0)?),
+                        role: get_parsed(row, 1)?,
+                    })
+                },
+            )?;
             Ok(Principal::User { user, memberships })
         })
         .await
@@ -1581,27 +1454,22 @@ impl AccessStore {
     /// server accepted them.
     pub async fn history(&self, document: &str) -> Result<Vec<Attribution>, AccessError> {
         check_document_id(document)?;
-        let document = document.to_owned();
-        self.read(move |conn| {
-            conn.prepare_cached(
-                "SELECT change_hash, user, token, display_name, organisation, at \
-                 FROM attributions WHERE document = ?1 ORDER BY seq",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_map([document], |row| {
-                    Ok(Attribution {
-                        change_hash: row.get(0)?,
-                        user_id: row.get::<_, Option<String>>(1)?.map(UserId::from_db),
-                        token_id: row.get::<_, Option<String>>(2)?.map(TokenId::from_db),
-                        display_name: row.get(3)?,
-                        organisation: row.get(4)?,
-                        at: get_time(row, 5)?,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()
-            })
-            .map_err(db("reading a document's history"))
-        })
+        self.read_all(
+            "reading a document's history",
+            "SELECT change_hash, user, token, display_name, organisation, at \
+             FROM attributions WHERE document = ?1 ORDER BY seq",
+            [document.to_owned()],
+            |row| {
+                Ok(Attribution {
+                    change_hash: row.get(0)?,
+                    user_id: row.get::<_, Option<String>>(1)?.map(UserId::from_db),
+                    token_id: row.get::<_, Option<String>>(2)?.map(TokenId::from_db),
+                    display_name: row.get(3)?,
+                    organisation: row.get(4)?,
+                    at: get_time(row, 5)?,
+                })
+            },
+        )
         .await
     }
 
@@ -1617,17 +1485,16 @@ impl AccessStore {
         let p = partnership.clone();
         let since = since.map_or(i64::MIN, to_millis);
         self.read(move |conn| {
-            let rows = conn
-                .prepare_cached(
-                    "SELECT id, at, actor, partnership, kind, details FROM audit \
-                     WHERE partnership = ?1 AND at >= ?2 ORDER BY id",
-                )
-                .and_then(|mut stmt| {
-                    stmt.query_map(params![p.as_str(), since], audit_row)?
-                        .collect::<Result<Vec<_>, _>>()
-                })
-                .map_err(db("reading the audit log"))?;
-            rows.into_iter().map(RawAudit::into_event).collect()
+            query_all(
+                conn,
+                "reading the audit log",
+                &format!("{AUDIT_SELECT} WHERE partnership = ?1 AND at >= ?2 ORDER BY id"),
+                params![p.as_str(), since],
+                audit_row,
+            )?
+            .into_iter()
+            .map(RawAudit::into_event)
+            .collect()
         })
         .await
     }
@@ -1672,17 +1539,17 @@ impl AccessStore {
         after: AuditId,
     ) -> Result<Vec<(AuditId, AccessChange)>, AccessError> {
         self.read(move |conn| {
-            let rows = conn
-                .prepare_cached(
-                    "SELECT id, at, actor, partnership, kind, details FROM audit \
+            let rows = query_all(
+                conn,
+                "reading the audit log",
+                &format!(
+                    "{AUDIT_SELECT} \
                      WHERE id > ?1 AND kind IN ('member_removed', 'role_changed', 'token_revoked') \
-                     ORDER BY id",
-                )
-                .and_then(|mut stmt| {
-                    stmt.query_map([after.0], audit_row)?
-                        .collect::<Result<Vec<_>, _>>()
-                })
-                .map_err(db("reading the audit log"))?;
+                     ORDER BY id"
+                ),
+                [after.0],
+                audit_row,
+            )?;
             let mut changes = Vec::with_capacity(rows.len());
             for row in rows {
                 let event = row.into_event()?;
@@ -1715,14 +1582,13 @@ impl AccessStore {
         let now = self.now();
         self.write(move |conn| {
             require_user(conn, &user)?;
-            let linked: Option<String> = conn
-                .query_row(
-                    "SELECT user FROM external_identities WHERE issuer = ?1 AND subject = ?2",
-                    params![identity.issuer, identity.subject],
-                    |row| row.get(0),
-                )
-                .optional()
-                .map_err(db("looking up an external identity"))?;
+            let linked: Option<String> = query_opt(
+                conn,
+                "looking up an external identity",
+                "SELECT user FROM external_identities WHERE issuer = ?1 AND subject = ?2",
+                params![identity.issuer, identity.subject],
+                |row| row.get(0),
+            )?;
             match linked {
                 Some(existing) if existing == user.as_str() => Ok(()),
                 Some(_) => Err(AccessError::Conflict(
@@ -1752,18 +1618,15 @@ impl AccessStore {
         &self,
         identity: &ExternalIdentity,
     ) -> Result<Option<User>, AccessError> {
-        let identity = identity.clone();
-        self.read(move |conn| {
-            conn.query_row(
-                "SELECT u.id, u.username, u.display_name, u.organisation, u.created_at \
-                 FROM external_identities e JOIN users u ON u.id = e.user \
-                 WHERE e.issuer = ?1 AND e.subject = ?2",
-                params![identity.issuer, identity.subject],
-                |row| user_at(row, 0),
-            )
-            .optional()
-            .map_err(db("looking up an external identity"))
-        })
+        let ExternalIdentity { issuer, subject } = identity.clone();
+        self.read_opt(
+            "looking up an external identity",
+            "SELECT u.id, u.username, u.display_name, u.organisation, u.created_at \
+             FROM external_identities e JOIN users u ON u.id = e.user \
+             WHERE e.issuer = ?1 AND e.subject = ?2",
+            (issuer, subject),
+            |row| user_at(row, 0),
+        )
         .await
     }
 
@@ -1772,23 +1635,18 @@ impl AccessStore {
         &self,
         user: &UserId,
     ) -> Result<Vec<ExternalIdentity>, AccessError> {
-        let user = user.clone();
-        self.read(move |conn| {
-            conn.prepare_cached(
-                "SELECT issuer, subject FROM external_identities WHERE user = ?1 \
-                 ORDER BY created_at, rowid",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_map([user.as_str()], |row| {
-                    Ok(ExternalIdentity {
-                        issuer: row.get(0)?,
-                        subject: row.get(1)?,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()
-            })
-            .map_err(db("listing external identities"))
-        })
+        self.read_all(
+            "listing external identities",
+            "SELECT issuer, subject FROM external_identities WHERE user = ?1 \
+             ORDER BY created_at, rowid",
+            [user.to_string()],
+            |row| {
+                Ok(ExternalIdentity {
+                    issuer: row.get(0)?,
+                    subject: row.get(1)?,
+                })
+            },
+        )
         .await
     }
 
@@ -1810,6 +1668,79 @@ impl AccessStore {
         sender.send(job).await.map_err(|_| AccessError::Closed)?;
         drop(sender);
         answer.await.map_err(|_| AccessError::Closed)?
+    }
+
+    /// [`AccessStore::write`] by `actor` concerning `partnership`, at the
+    /// current time: `work` gets the [`AuditedWrite`] that records its
+    /// audit events.
+    async fn write_audited<T, F>(
+        &self,
+        actor: &Actor,
+        partnership: &PartnershipId,
+        work: F,
+    ) -> Result<T, AccessError>
+    where
+        T: Send + 'static,
+        F: FnOnce(AuditedWrite<'_>) -> Result<T, AccessError> + Send + 'static,
+    {
+        let (actor, partnership) = (actor.clone(), partnership.clone());
+        let now = self.now();
+        self.write(move |conn| work(AuditedWrite::new(conn, now, &actor, &partnership)))
+            .await
+    }
+
+    /// [`AccessStore::write_audited`] of a change only a partnership's
+    /// managers may make: the partnership must exist
+    /// ([`AccessError::NotFound`]) and `actor` must manage it (see
+    /// [`authorize_manager`]); `work` gets the partnership as well.
+    async fn manage<T, F>(
+        &self,
+        actor: &Actor,
+        partnership: &PartnershipId,
+        work: F,
+    ) -> Result<T, AccessError>
+    where
+        T: Send + 'static,
+        F: FnOnce(AuditedWrite<'_>, Partnership) -> Result<T, AccessError> + Send + 'static,
+    {
+        self.write_audited(actor, partnership, move |w| {
+            let partnership = require_partnership(w.conn, w.partnership)?;
+            authorize_manager(w.conn, w.actor, w.partnership)?;
+            work(w, partnership)
+        })
+        .await
+    }
+
+    /// [`query_all`] on a read connection.
+    async fn read_all<T, P>(
+        &self,
+        what: &'static str,
+        sql: &'static str,
+        params: P,
+        row_to: impl FnMut(&Row<'_>) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<Vec<T>, AccessError>
+    where
+        T: Send + 'static,
+        P: Params + Send + 'static,
+    {
+        self.read(move |conn| query_all(conn, what, sql, params, row_to))
+            .await
+    }
+
+    /// [`query_opt`] on a read connection.
+    async fn read_opt<T, P>(
+        &self,
+        what: &'static str,
+        sql: &'static str,
+        params: P,
+        row_to: impl FnOnce(&Row<'_>) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<Option<T>, AccessError>
+    where
+        T: Send + 'static,
+        P: Params + Send + 'static,
+    {
+        self.read(move |conn| query_opt(conn, what, sql, params, row_to))
+            .await
     }
 
     /// Runs `work` on a pooled read connection on the blocking pool.
@@ -2088,13 +2019,8 @@ fn get_opt_time(row: &Row<'_>, column: usize) -> rusqlite::Result<Option<OffsetD
         .transpose()
 }
 
-fn get_role(row: &Row<'_>, column: usize) -> rusqlite::Result<Role> {
-    row.get::<_, String>(column)?
-        .parse()
-        .map_err(|e| conversion_error(column, Type::Text, e))
-}
-
-fn get_actor(row: &Row<'_>, column: usize) -> rusqlite::Result<Actor> {
+/// A text column parsed into a `T` (a [`Role`], an [`Actor`]).
+fn get_parsed<T: FromStr<Err = AccessError>>(row: &Row<'_>, column: usize) -> rusqlite::Result<T> {
     row.get::<_, String>(column)?
         .parse()
         .map_err(|e| conversion_error(column, Type::Text, e))
@@ -2122,6 +2048,23 @@ fn partnership_at(row: &Row<'_>, start: usize) -> rusqlite::Result<Partnership> 
     })
 }
 
+/// The invitation whose secret hashes to `hash`, with its status at `now`;
+/// [`AccessError::NotFound`] if there is none.
+fn require_invitation(
+    conn: &Connection,
+    hash: &[u8],
+    now: OffsetDateTime,
+) -> Result<InvitationInfo, AccessError> {
+    query_opt(
+        conn,
+        "looking up an invitation",
+        &format!("{INVITATION_SELECT} WHERE i.secret_hash = ?1"),
+        [hash],
+        |row| invitation_at(row, now),
+    )?
+    .ok_or(AccessError::NotFound("invitation"))
+}
+
 const INVITATION_SELECT: &str = "SELECT i.id, i.role, i.created_by, i.created_at, i.expires_at, \
             i.used_at, i.used_by, i.revoked_at, p.id, p.name, p.created_at \
      FROM invitations i JOIN partnerships p ON p.id = i.partnership";
@@ -2141,8 +2084,8 @@ fn invitation_at(row: &Row<'_>, now: OffsetDateTime) -> rusqlite::Result<Invitat
     };
     Ok(InvitationInfo {
         id: InvitationId::from_db(row.get(0)?),
-        role: get_role(row, 1)?,
-        created_by: get_actor(row, 2)?,
+        role: get_parsed(row, 1)?,
+        created_by: get_parsed(row, 2)?,
         created_at: get_time(row, 3)?,
         expires_at,
         used_by: row.get::<_, Option<String>>(6)?.map(UserId::from_db),
@@ -2150,6 +2093,9 @@ fn invitation_at(row: &Row<'_>, now: OffsetDateTime) -> rusqlite::Result<Invitat
         partnership: partnership_at(row, 8)?,
     })
 }
+
+/// The columns [`audit_row`] reads, from the audit log.
+const AUDIT_SELECT: &str = "SELECT id, at, actor, partnership, kind, details FROM audit";
 
 /// An audit row before its JSON and names are parsed.
 struct RawAudit {
@@ -2165,7 +2111,7 @@ fn audit_row(row: &Row<'_>) -> rusqlite::Result<RawAudit> {
     Ok(RawAudit {
         id: row.get(0)?,
         at: get_time(row, 1)?,
-        actor: get_actor(row, 2)?,
+        actor: get_parsed(row, 2)?,
         partnership: row.get(3)?,
         kind: row.get(4)?,
         details: row.get(5)?,
@@ -2230,20 +2176,47 @@ fn change_of(event: &AuditEvent) -> Result<Option<AccessChange>, AccessError> {
 
 // ----- queries shared by reads and writes -----
 
+/// Every row `sql` finds with `params`, each made a `T` by `row_to`;
+/// `what` says what was being done if it fails.
+fn query_all<T, P: Params>(
+    conn: &Connection,
+    what: &'static str,
+    sql: &str,
+    params: P,
+    row_to: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, AccessError> {
+    conn.prepare_cached(sql)
+        .and_then(|mut stmt| stmt.query_map(params, row_to)?.collect())
+        .map_err(db(what))
+}
+
+/// The row `sql` finds with `params`, if any, made a `T` by `row_to`;
+/// `what` says what was being done if it fails.
+fn query_opt<T, P: Params>(
+    conn: &Connection,
+    what: &'static str,
+    sql: &str,
+    params: P,
+    row_to: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Option<T>, AccessError> {
+    conn.query_row(sql, params, row_to)
+        .optional()
+        .map_err(db(what))
+}
+
 /// Setup is possible (no user yet) and `hash` is the stored setup
 /// secret's hash.
 fn check_setup_secret(conn: &Connection, hash: &[u8]) -> Result<(), AccessError> {
     if user_count(conn)? > 0 {
         return Err(AccessError::AlreadyUsed("setup link"));
     }
-    let stored: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'setup_token_hash'",
-            [],
-            |row| row.get(0),
-        )
-        .optional()
-        .map_err(db("reading the setup secret"))?;
+    let stored: Option<Vec<u8>> = query_opt(
+        conn,
+        "reading the setup secret",
+        "SELECT value FROM meta WHERE key = 'setup_token_hash'",
+        [],
+        |row| row.get(0),
+    )?;
     if stored.as_deref() == Some(hash) {
         Ok(())
     } else {
@@ -2257,13 +2230,13 @@ fn user_count(conn: &Connection) -> Result<i64, AccessError> {
 }
 
 fn load_user(conn: &Connection, id: &UserId) -> Result<Option<User>, AccessError> {
-    conn.query_row(
+    query_opt(
+        conn,
+        "loading a user",
         "SELECT id, username, display_name, organisation, created_at FROM users WHERE id = ?1",
         [id.as_str()],
         |row| user_at(row, 0),
     )
-    .optional()
-    .map_err(db("loading a user"))
 }
 
 fn require_user(conn: &Connection, id: &UserId) -> Result<User, AccessError> {
@@ -2272,14 +2245,14 @@ fn require_user(conn: &Connection, id: &UserId) -> Result<User, AccessError> {
 
 /// A user and their password hash, by username key.
 fn load_login(conn: &Connection, key: &str) -> Result<Option<(User, Option<String>)>, AccessError> {
-    conn.query_row(
+    query_opt(
+        conn,
+        "loading a user",
         "SELECT id, username, display_name, organisation, created_at, password_hash \
          FROM users WHERE username_key = ?1",
         [key],
         |row| Ok((user_at(row, 0)?, row.get(5)?)),
     )
-    .optional()
-    .map_err(db("loading a user"))
 }
 
 fn insert_user(
@@ -2334,13 +2307,13 @@ fn load_partnership(
     conn: &Connection,
     id: &PartnershipId,
 ) -> Result<Option<Partnership>, AccessError> {
-    conn.query_row(
+    query_opt(
+        conn,
+        "loading a partnership",
         "SELECT id, name, created_at FROM partnerships WHERE id = ?1",
         [id.as_str()],
         |row| partnership_at(row, 0),
     )
-    .optional()
-    .map_err(db("loading a partnership"))
 }
 
 fn require_partnership(conn: &Connection, id: &PartnershipId) -> Result<Partnership, AccessError> {
@@ -2390,13 +2363,35 @@ fn member_role(
     partnership: &PartnershipId,
     user: &UserId,
 ) -> Result<Option<Role>, AccessError> {
-    conn.query_row(
+    query_opt(
+        conn,
+        "reading a membership",
         "SELECT role FROM memberships WHERE partnership = ?1 AND user = ?2",
         params![partnership.as_str(), user.as_str()],
-        |row| get_role(row, 0),
+        |row| get_parsed(row, 0),
     )
-    .optional()
-    .map_err(db("reading a membership"))
+}
+
+/// A member's role; [`AccessError::NotFound`] if `user` is not a member.
+fn require_member_role(
+    conn: &Connection,
+    partnership: &PartnershipId,
+    user: &UserId,
+) -> Result<Role, AccessError> {
+    member_role(conn, partnership, user)?.ok_or(AccessError::NotFound("member"))
+}
+
+/// [`AccessError::LastOwner`] if a member whose role is `current` is the
+/// partnership's last owner, who may be neither demoted nor removed.
+fn keep_an_owner(
+    conn: &Connection,
+    partnership: &PartnershipId,
+    current: Role,
+) -> Result<(), AccessError> {
+    if current == Role::Owner && owner_count(conn, partnership)? <= 1 {
+        return Err(AccessError::LastOwner);
+    }
+    Ok(())
 }
 
 fn owner_count(conn: &Connection, partnership: &PartnershipId) -> Result<i64, AccessError> {
@@ -2412,17 +2407,14 @@ fn writable_partnerships(
     conn: &Connection,
     user: &UserId,
 ) -> Result<Vec<PartnershipId>, AccessError> {
-    conn.prepare_cached(
+    query_all(
+        conn,
+        "listing writable partnerships",
         "SELECT partnership FROM memberships \
          WHERE user = ?1 AND role IN ('owner', 'editor') ORDER BY partnership",
+        [user.as_str()],
+        |row| Ok(PartnershipId::from_db(row.get(0)?)),
     )
-    .and_then(|mut stmt| {
-        stmt.query_map([user.as_str()], |row| {
-            Ok(PartnershipId::from_db(row.get(0)?))
-        })?
-        .collect::<Result<Vec<_>, _>>()
-    })
-    .map_err(db("listing writable partnerships"))
 }
 
 /// The principal's role in a partnership as the database has it now.
@@ -2433,15 +2425,14 @@ fn principal_role(
 ) -> Result<Option<Role>, AccessError> {
     match principal {
         Principal::User { user, .. } => member_role(conn, partnership, &user.id),
-        Principal::Token { token_id, .. } => conn
-            .query_row(
-                "SELECT role FROM tokens \
-                 WHERE id = ?1 AND partnership = ?2 AND revoked_at IS NULL",
-                params![token_id.as_str(), partnership.as_str()],
-                |row| get_role(row, 0),
-            )
-            .optional()
-            .map_err(db("reading a token")),
+        Principal::Token { token_id, .. } => query_opt(
+            conn,
+            "reading a token",
+            "SELECT role FROM tokens \
+             WHERE id = ?1 AND partnership = ?2 AND revoked_at IS NULL",
+            params![token_id.as_str(), partnership.as_str()],
+            |row| get_parsed(row, 0),
+        ),
     }
 }
 
@@ -2467,13 +2458,19 @@ fn load_document_partnership(
     conn: &Connection,
     document: &str,
 ) -> Result<Option<PartnershipId>, AccessError> {
-    conn.query_row(
+    query_opt(
+        conn,
+        "looking up a document",
         "SELECT partnership FROM documents WHERE document = ?1",
         [document],
         |row| Ok(PartnershipId::from_db(row.get(0)?)),
     )
-    .optional()
-    .map_err(db("looking up a document"))
+}
+
+/// Ends every session of `user`; returns how many there were.
+fn delete_sessions_of(conn: &Connection, user: &UserId) -> Result<usize, AccessError> {
+    conn.execute("DELETE FROM sessions WHERE user = ?1", [user.as_str()])
+        .map_err(db("ending sessions"))
 }
 
 fn delete_expired_sessions(conn: &Connection, now: OffsetDateTime) -> Result<usize, AccessError> {
@@ -2495,26 +2492,49 @@ fn member_details(user: &User, role: Role, via: &str) -> serde_json::Value {
     })
 }
 
-fn append_audit(
-    conn: &Connection,
-    at: OffsetDateTime,
-    actor: &Actor,
-    partnership: Option<&PartnershipId>,
-    kind: AuditKind,
-    details: serde_json::Value,
-) -> Result<AuditId, AccessError> {
-    conn.prepare_cached(
-        "INSERT INTO audit (at, actor, partnership, kind, details) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )
-    .and_then(|mut stmt| {
-        stmt.execute(params![
-            to_millis(at),
-            actor.to_string(),
-            partnership.map(PartnershipId::as_str),
-            kind.as_str(),
-            details.to_string()
-        ])
-    })
-    .map_err(db("writing the audit log"))?;
-    Ok(AuditId(conn.last_insert_rowid()))
+/// One write by `actor` at `now` concerning `partnership`: the connection
+/// it runs on, and what every audit event it records says.
+#[derive(Clone, Copy)]
+struct AuditedWrite<'a> {
+    conn: &'a Connection,
+    now: OffsetDateTime,
+    actor: &'a Actor,
+    partnership: &'a PartnershipId,
+}
+
+impl<'a> AuditedWrite<'a> {
+    /// The write on `conn` by `actor` at `now` concerning `partnership`.
+    fn new(
+        conn: &'a Connection,
+        now: OffsetDateTime,
+        actor: &'a Actor,
+        partnership: &'a PartnershipId,
+    ) -> AuditedWrite<'a> {
+        AuditedWrite {
+            conn,
+            now,
+            actor,
+            partnership,
+        }
+    }
+
+    /// Appends an event of `kind` with `details` to the audit log.
+    fn record(&self, kind: AuditKind, details: serde_json::Value) -> Result<(), AccessError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO audit (at, actor, partnership, kind, details) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .and_then(|mut stmt| {
+                stmt.execute(params![
+                    to_millis(self.now),
+                    self.actor.to_string(),
+                    self.partnership.as_str(),
+                    kind.as_str(),
+                    details.to_string()
+                ])
+            })
+            .map_err(db("writing the audit log"))?;
+        Ok(())
+    }
 }

@@ -2,11 +2,11 @@
 import { usePartnership } from "../app/context"
 import type { ActionItem } from "../generated/model"
 import { newAction } from "../model/create"
-import { list, optScalar, optStr, scalar, str, today } from "../model/values"
-import { DateField, EnumSelect, PartnerSelect, SelectField, TextField } from "../ui/fields"
+import { optScalar, optStr, scalar, str, today } from "../model/values"
+import { DateField, EnumSelect, PartnerSelect, TextField } from "../ui/fields"
 import { ACTION_STATUS, goalChoices } from "./choices"
-import { ItemTable, RowButtons, type Column } from "./ItemTable"
-import { MeetingSection, useAdded, type SectionProps } from "./MeetingSection"
+import type { Column } from "./ItemTable"
+import { goalColumn, ListSection, useListEditor, type SectionProps } from "./MeetingSection"
 import { t } from "./messages"
 import { isOpenStatus, isOverdue } from "./openActions"
 import { OverdueBadge } from "./OverdueBadge"
@@ -14,15 +14,9 @@ import { OverdueBadge } from "./OverdueBadge"
 /** Edits the action items. */
 export function ActionItemsSection({ editor, meeting }: SectionProps) {
   const { charter } = usePartnership()
-  const goals = goalChoices(charter)
-  const items = list(meeting.actions)
+  const actions = useListEditor(editor, meeting, "actions", () => newAction(""))
   const now = today()
   const late = (item: ActionItem) => isOpenStatus(str(item.status)) && isOverdue(optStr(item.due), now)
-  const [added, add] = useAdded(() => {
-    const item = newAction("")
-    editor.add("actions", item)
-    return str(item.id)
-  })
   const columns: Column<ActionItem>[] = [
     {
       label: t("task"),
@@ -31,9 +25,9 @@ export function ActionItemsSection({ editor, meeting }: SectionProps) {
         <TextField
           label={t("task")}
           value={str(item.task)}
-          autoFocus={str(item.id) === added}
+          autoFocus={str(item.id) === actions.added}
           testId="action-task"
-          onCommit={(v) => editor.set("actions", str(item.id), "task", scalar(v))}
+          onCommit={(v) => actions.set(item, "task", scalar(v))}
         />
       ),
     },
@@ -46,7 +40,7 @@ export function ActionItemsSection({ editor, meeting }: SectionProps) {
           value={item.ownerPartnerId}
           none={t("noOwner")}
           testId="action-owner"
-          onChange={(v) => editor.set("actions", str(item.id), "ownerPartnerId", optScalar(v))}
+          onChange={(v) => actions.set(item, "ownerPartnerId", optScalar(v))}
         />
       ),
     },
@@ -58,7 +52,7 @@ export function ActionItemsSection({ editor, meeting }: SectionProps) {
             label={t("due")}
             value={item.due}
             testId="action-due"
-            onCommit={(v) => editor.set("actions", str(item.id), "due", optScalar(v))}
+            onCommit={(v) => actions.set(item, "due", optScalar(v))}
           />
           {late(item) && <OverdueBadge />}
         </>
@@ -72,55 +66,27 @@ export function ActionItemsSection({ editor, meeting }: SectionProps) {
           spec={ACTION_STATUS}
           value={item.status}
           testId="action-status"
-          onChange={(v) => v && editor.set("actions", str(item.id), "status", scalar(v))}
+          onChange={(v) => v && actions.set(item, "status", scalar(v))}
         />
       ),
     },
-    {
-      label: t("goal"),
-      cell: (item) => (
-        <SelectField
-          label={t("goal")}
-          value={str(item.goalId)}
-          choices={goals}
-          none={t("noGoal")}
-          testId="action-goal"
-          onChange={(v) => editor.set("actions", str(item.id), "goalId", optScalar(v))}
-        />
-      ),
-    },
-    {
-      label: t("itemActions"),
-      class: "col-buttons",
-      cell: (item) => (
-        <RowButtons
-          name={str(item.task) || t("actionItem")}
-          testId="action"
-          onRemove={() => editor.remove("actions", str(item.id))}
-        />
-      ),
-    },
+    goalColumn(actions, goalChoices(charter), "action-goal"),
   ]
   return (
-    <MeetingSection
-      id="actions-heading"
+    <ListSection
+      list={actions}
       title={t("actions")}
+      columns={columns}
+      itemName={(item) => str(item.task) || t("actionItem")}
+      empty={t("actionsEmpty")}
       addLabel={t("addAction")}
       addTestId="add-action"
-      onAdd={add}
-    >
-      <ItemTable
-        labelledBy="actions-heading"
-        columns={columns}
-        items={items}
-        itemKey={(item) => str(item.id)}
-        empty={t("actionsEmpty")}
-        rowTestId="action-item"
-        rowProps={(item) => ({
-          class: late(item) ? "is-overdue" : undefined,
-          "data-status": str(item.status),
-        })}
-      />
-    </MeetingSection>
+      rowTestId="action-item"
+      buttonsTestId="action"
+      rowProps={(item) => ({
+        class: late(item) ? "is-overdue" : undefined,
+        "data-status": str(item.status),
+      })}
+    />
   )
 }

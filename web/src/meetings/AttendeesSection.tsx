@@ -4,26 +4,21 @@ import { identity } from "../app/identity"
 import { usePartnership } from "../app/context"
 import type { Attendee } from "../generated/model"
 import { findById } from "../model/lists"
-import { list, scalar, str } from "../model/values"
+import { scalar, str } from "../model/values"
 import { PartnerSelect, TextField } from "../ui/fields"
 import { matchPartner } from "./choices"
 import { addAttendeeOnce, hasAttendee, setAttendeePartner } from "./edit"
 import { newAttendee } from "./items"
-import { ItemTable, RowButtons, type Column } from "./ItemTable"
-import { MeetingSection, useAdded, type SectionProps } from "./MeetingSection"
+import type { Column } from "./ItemTable"
+import { ListSection, useListEditor, type SectionProps } from "./MeetingSection"
 import { t } from "./messages"
 
 /** Edits the attendees. */
 export function AttendeesSection({ editor, meeting }: SectionProps) {
   const { charter } = usePartnership()
-  const items = list(meeting.attendees)
+  const attendees = useListEditor(editor, meeting, "attendees", () => newAttendee("", "", null))
   const me = identity.value
   const present = me !== null && hasAttendee(meeting, me.name)
-  const [added, add] = useAdded(() => {
-    const item = newAttendee("", "", null)
-    editor.add("attendees", item)
-    return str(item.id)
-  })
 
   const addMe = () => {
     if (!me) return
@@ -44,9 +39,9 @@ export function AttendeesSection({ editor, meeting }: SectionProps) {
         <TextField
           label={t("name")}
           value={str(item.name)}
-          autoFocus={str(item.id) === added}
+          autoFocus={str(item.id) === attendees.added}
           testId="attendee-name"
-          onCommit={(v) => editor.set("attendees", str(item.id), "name", scalar(v))}
+          onCommit={(v) => attendees.set(item, "name", scalar(v))}
         />
       ),
     },
@@ -57,7 +52,7 @@ export function AttendeesSection({ editor, meeting }: SectionProps) {
           label={t("organisation")}
           value={str(item.organisation)}
           testId="attendee-organisation"
-          onCommit={(v) => editor.set("attendees", str(item.id), "organisation", scalar(v))}
+          onCommit={(v) => attendees.set(item, "organisation", scalar(v))}
         />
       ),
     },
@@ -74,26 +69,19 @@ export function AttendeesSection({ editor, meeting }: SectionProps) {
         />
       ),
     },
-    {
-      label: t("itemActions"),
-      class: "col-buttons",
-      cell: (item) => (
-        <RowButtons
-          name={str(item.name) || t("attendee")}
-          testId="attendee"
-          onRemove={() => editor.remove("attendees", str(item.id))}
-        />
-      ),
-    },
   ]
 
   return (
-    <MeetingSection
-      id="attendees-heading"
+    <ListSection
+      list={attendees}
       title={t("attendees")}
+      columns={columns}
+      itemName={(item) => str(item.name) || t("attendee")}
+      empty={t("attendeesEmpty")}
       addLabel={t("addAttendee")}
       addTestId="add-attendee"
-      onAdd={add}
+      rowTestId="attendee"
+      buttonsTestId="attendee"
       tools={
         me && (
           <button type="button" onClick={addMe} disabled={present} data-testid="im-here">
@@ -101,15 +89,6 @@ export function AttendeesSection({ editor, meeting }: SectionProps) {
           </button>
         )
       }
-    >
-      <ItemTable
-        labelledBy="attendees-heading"
-        columns={columns}
-        items={items}
-        itemKey={(item) => str(item.id)}
-        empty={t("attendeesEmpty")}
-        rowTestId="attendee"
-      />
-    </MeetingSection>
+    />
   )
 }

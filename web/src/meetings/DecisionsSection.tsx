@@ -1,27 +1,23 @@
 // What the meeting decided: the decision, how, when, and the goal it concerns.
 import { usePartnership } from "../app/context"
 import type { Decision } from "../generated/model"
-import { list, optScalar, scalar, str, today } from "../model/values"
-import { DateField, EnumSelect, SelectField, TextField } from "../ui/fields"
+import { scalar, str, today } from "../model/values"
+import { DateField, EnumSelect, TextField } from "../ui/fields"
 import { DECISION_METHOD, goalChoices } from "./choices"
 import { newDecision } from "./items"
-import { ItemTable, RowButtons, type Column } from "./ItemTable"
-import { MeetingSection, useAdded, type SectionProps } from "./MeetingSection"
+import type { Column } from "./ItemTable"
+import { goalColumn, ListSection, useListEditor, type SectionProps } from "./MeetingSection"
 import { t } from "./messages"
 import { dateInZone } from "./time"
 
 /** Edits the decisions. */
 export function DecisionsSection({ editor, meeting }: SectionProps) {
   const { charter } = usePartnership()
-  const goals = goalChoices(charter)
-  const items = list(meeting.decisions)
-  const [added, add] = useAdded(() => {
+  const decisions = useListEditor(editor, meeting, "decisions", () => {
     // Decisions are dated the day of the meeting, unless it has not happened yet.
     const meetingDay = dateInZone(str(meeting.start), str(meeting.timeZone))
     const day = meetingDay && meetingDay <= today() ? meetingDay : today()
-    const item = newDecision("", day)
-    editor.add("decisions", item)
-    return str(item.id)
+    return newDecision("", day)
   })
   const columns: Column<Decision>[] = [
     {
@@ -33,9 +29,9 @@ export function DecisionsSection({ editor, meeting }: SectionProps) {
           multiline
           rows={2}
           value={str(item.text)}
-          autoFocus={str(item.id) === added}
+          autoFocus={str(item.id) === decisions.added}
           testId="decision-text"
-          onCommit={(v) => editor.set("decisions", str(item.id), "text", scalar(v))}
+          onCommit={(v) => decisions.set(item, "text", scalar(v))}
         />
       ),
     },
@@ -47,7 +43,7 @@ export function DecisionsSection({ editor, meeting }: SectionProps) {
           spec={DECISION_METHOD}
           value={item.method}
           testId="decision-method"
-          onChange={(v) => v && editor.set("decisions", str(item.id), "method", scalar(v))}
+          onChange={(v) => v && decisions.set(item, "method", scalar(v))}
         />
       ),
     },
@@ -60,51 +56,23 @@ export function DecisionsSection({ editor, meeting }: SectionProps) {
           value={item.date}
           testId="decision-date"
           // A decision always has a date: clearing the field keeps the old one.
-          onCommit={(v) => v && editor.set("decisions", str(item.id), "date", scalar(v))}
+          onCommit={(v) => v && decisions.set(item, "date", scalar(v))}
         />
       ),
     },
-    {
-      label: t("goal"),
-      cell: (item) => (
-        <SelectField
-          label={t("goal")}
-          value={str(item.goalId)}
-          choices={goals}
-          none={t("noGoal")}
-          testId="decision-goal"
-          onChange={(v) => editor.set("decisions", str(item.id), "goalId", optScalar(v))}
-        />
-      ),
-    },
-    {
-      label: t("itemActions"),
-      class: "col-buttons",
-      cell: (item) => (
-        <RowButtons
-          name={str(item.text) || t("decision")}
-          testId="decision"
-          onRemove={() => editor.remove("decisions", str(item.id))}
-        />
-      ),
-    },
+    goalColumn(decisions, goalChoices(charter), "decision-goal"),
   ]
   return (
-    <MeetingSection
-      id="decisions-heading"
+    <ListSection
+      list={decisions}
       title={t("decisions")}
+      columns={columns}
+      itemName={(item) => str(item.text) || t("decision")}
+      empty={t("decisionsEmpty")}
       addLabel={t("addDecision")}
       addTestId="add-decision"
-      onAdd={add}
-    >
-      <ItemTable
-        labelledBy="decisions-heading"
-        columns={columns}
-        items={items}
-        itemKey={(item) => str(item.id)}
-        empty={t("decisionsEmpty")}
-        rowTestId="decision"
-      />
-    </MeetingSection>
+      rowTestId="decision"
+      buttonsTestId="decision"
+    />
   )
 }
