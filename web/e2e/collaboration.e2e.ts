@@ -143,17 +143,15 @@ describe("two people co-editing the demo partnership", () => {
     budi.link.restore()
     await budi.context.setOffline(false)
     await waitSaved(budi, 30_000)
+    // Polled as a description, so a failure shows what each side holds.
     await expect
       .poll(async () => {
         const [a, b] = await Promise.all([notesText(ayu.page), notesText(budi.page)])
-        return (
-          a === b &&
-          a.includes("Written offline in the field.") &&
-          a.includes("And after reopening.") &&
-          a.startsWith("Ayu online. ")
-        )
+        const merged =
+          a.includes("Written offline in the field.") && a.includes("And after reopening.") && a.startsWith("Ayu online. ")
+        return a === b && merged ? "converged" : JSON.stringify({ ayu: a, budi: b })
       }, { timeout: 15_000 })
-      .toBe(true)
+      .toBe("converged")
   })
 
   test("presence disappears within a few seconds of someone leaving", async () => {

@@ -4,7 +4,7 @@ import { Presence, type DocHandle, type PeerId } from "@automerge/automerge-repo
 import { signal, type Signal } from "@preact/signals"
 import { useEffect, useState } from "preact/hooks"
 
-import { HEARTBEAT_MS, PEER_TTL_MS, type PresenceState } from "./state"
+import { HEARTBEAT_MS, PEER_TTL_MS, REFRESH_MS, type PresenceState } from "./state"
 
 /** Another peer's presence. */
 export type Peer = {
@@ -21,7 +21,8 @@ export class DocPresence {
   /** The other peers present on this document, oldest first. */
   readonly peers: Signal<Peer[]> = signal([])
   readonly #presence: Presence<PresenceState>
-  readonly #refresh = () => {
+  readonly #refresh: ReturnType<typeof setInterval>
+  readonly #update = () => {
     const states = this.#presence.getPeerStates().value
     this.peers.value = Object.values(states)
       .filter((p) => isPresenceState(p.value))
@@ -32,9 +33,15 @@ export class DocPresence {
   constructor(handle: DocHandle<unknown>, initialState: PresenceState) {
     this.#presence = new Presence<PresenceState>({ handle })
     for (const event of ["update", "snapshot", "heartbeat", "goodbye", "pruning"] as const) {
-      this.#presence.on(event, this.#refresh)
+      this.#presence.on(event, this.#update)
     }
     this.#presence.start({ initialState, heartbeatMs: HEARTBEAT_MS, peerTtlMs: PEER_TTL_MS })
+    // Repeat the whole state now and then, so a peer that missed our greeting
+    // (it joined just after, or a message was lost) still learns who we are.
+    this.#refresh = setInterval(() => {
+      const local = this.#presence.getLocalState()
+      for (const key of Object.keys(local) as (keyof PresenceState)[]) this.set(key, local[key])
+    }, REFRESH_MS)
   }
 
   /** Tells the others a new value of one part of our state. */
@@ -49,6 +56,7 @@ export class DocPresence {
 
   /** Says goodbye (the others forget us at once) and stops listening. */
   stop(): void {
+    clearInterval(this.#refresh)
     if (this.#presence.running) this.#presence.stop()
     this.peers.value = []
   }

@@ -33,3 +33,9 @@ export type TextSelection = {
 export const HEARTBEAT_MS = 1000
 /** How long without a word before a peer counts as gone, in milliseconds. */
 export const PEER_TTL_MS = 4000
+/**
+ * How often a peer repeats its whole state, in milliseconds. Ephemeral
+ * messages may be lost (a reconnect, a peer that joined just after our
+ * greeting); repeating the state lets everyone converge within seconds.
+ */
+export const REFRESH_MS = 3000
