@@ -27,7 +27,7 @@ use mitra_protocol::{DocumentId, StorageId};
 
 pub use postgres::PostgresStorage;
 pub use sqlite::SqliteStorage;
-pub use url::{StorageUrl, StorageUrlError, open};
+pub use url::{StorageUrl, StorageUrlError, open, redact_url};
 
 /// Position of an appended chunk in a document's log; increases with every append.
 pub type ChunkSeq = i64;

@@ -107,10 +107,10 @@ fn check_postgres_url(url: &str) -> Result<(), String> {
 }
 
 /// `url` with any password replaced by `***`: the one in the credentials
-/// (split as the driver splits them: before the first `@`, after the first
-/// `:`) and any `password=` query parameter; in text that is no URL at all
+/// (after the first `:`, up to the last `@` of the address) and any
+/// `password=` query parameter; in text that is no URL at all
 /// (a mistyped `key=value` connection string), any `password=` word.
-pub(crate) fn redact_url(url: &str) -> String {
+pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url
             .split(' ')
@@ -121,9 +121,13 @@ pub(crate) fn redact_url(url: &str) -> String {
             .collect::<Vec<_>>()
             .join(" ");
     };
-    let rest = match rest.split_once('@') {
-        Some((credentials, after)) => match credentials.split_once(':') {
-            Some((user, _password)) => format!("{user}:***@{after}"),
+    // Everything up to the last `@` of the address part counts as
+    // credentials: a password holding `@` is hidden whole, however a driver
+    // would split it.
+    let address_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let rest = match rest[..address_end].rfind('@') {
+        Some(at) => match rest[..at].split_once(':') {
+            Some((user, _password)) => format!("{user}:***{}", &rest[at..]),
             None => rest.to_owned(),
         },
         None => rest.to_owned(),
