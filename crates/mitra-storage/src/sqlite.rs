@@ -653,7 +653,11 @@ fn run_writer(
         }
         let taken = batch.len();
         let before = next_seq;
-        match commit_batch(&mut conn, &batch, &mut next_seq) {
+        let outcome = commit_batch(&mut conn, &batch, &mut next_seq);
+        // No longer pending once committed (or failed): counted down before
+        // anyone is answered, so a caller never sees its own write pending.
+        shared.in_writer.fetch_sub(taken, Ordering::SeqCst);
+        match outcome {
             Ok(results) => {
                 shared.commits.fetch_add(1, Ordering::Relaxed);
                 tracing::trace!(writes = batch.len(), "sqlite batch committed");
@@ -670,7 +674,6 @@ fn run_writer(
                 }
             }
         }
-        shared.in_writer.fetch_sub(taken, Ordering::SeqCst);
     }
     tracing::debug!("sqlite writer queue closed; writer exiting");
     if let Err((_, e)) = conn.close() {
