@@ -92,6 +92,16 @@ impl Server {
     /// Opens storage under the data directory and binds the listen address.
     pub async fn bind(config: ServerConfig) -> Result<Server, ServerError> {
         let storage = mitra_storage::open(&config.storage).await?;
+        Self::bind_with(config, storage).await
+    }
+
+    /// Binds the listen address and serves `storage`, already opened (the
+    /// caller may have waited for it or written to it first);
+    /// `config.storage` only names it.
+    pub async fn bind_with(
+        config: ServerConfig,
+        storage: Arc<dyn Storage>,
+    ) -> Result<Server, ServerError> {
         let listener =
             TcpListener::bind(config.listen)
                 .await

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 use mitra_demo::DemoIds;
 use mitra_model::Language;
-use mitra_storage::{Storage, StorageUrl};
+use mitra_storage::Storage;
 
 /// A demo partnership written to storage.
 #[derive(Debug, Clone)]
@@ -49,28 +49,20 @@ pub async fn seed(storage: &dyn Storage, languages: &[Language]) -> anyhow::Resu
     Ok(seeded)
 }
 
-/// When the storage at `url` holds no documents at all (a new data
-/// directory or database), creates the demo partnership in English and in
-/// Indonesian and returns them; otherwise returns `None` and changes nothing.
-pub async fn maybe_seed_demo(url: &StorageUrl) -> anyhow::Result<Option<Vec<Seeded>>> {
-    let storage = mitra_storage::open(url)
+/// When `storage` holds no documents at all (a new data directory or
+/// database), creates the demo partnership in English and in Indonesian and
+/// returns them; otherwise returns `None` and changes nothing.
+pub async fn maybe_seed_demo(storage: &dyn Storage) -> anyhow::Result<Option<Vec<Seeded>>> {
+    let documents = storage
+        .list_documents()
         .await
-        .with_context(|| format!("opening the storage {url}"))?;
-    let result = async {
-        let documents = storage
-            .list_documents()
-            .await
-            .context("listing documents")?;
-        if !documents.is_empty() {
-            return Ok(None);
-        }
-        seed(storage.as_ref(), &[Language::English, Language::Indonesian])
-            .await
-            .map(Some)
+        .context("listing documents")?;
+    if !documents.is_empty() {
+        return Ok(None);
     }
-    .await;
-    storage.close().await;
-    result
+    seed(storage, &[Language::English, Language::Indonesian])
+        .await
+        .map(Some)
 }
 
 /// The lines `mitra serve` prints after its serving line when it created
@@ -148,21 +140,12 @@ mod tests {
     #[tokio::test]
     async fn an_empty_data_directory_gets_the_demo_once() {
         let dir = tempfile::tempdir().unwrap();
+        let storage = SqliteStorage::open(dir.path()).await.unwrap();
         let started = std::time::Instant::now();
-        let seeded = maybe_seed_demo(&StorageUrl::sqlite(dir.path()))
-            .await
-            .unwrap()
-            .unwrap();
+        let seeded = maybe_seed_demo(&storage).await.unwrap().unwrap();
         let took = started.elapsed();
         assert_eq!(seeded.len(), 2);
-        assert!(
-            maybe_seed_demo(&StorageUrl::sqlite(dir.path()))
-                .await
-                .unwrap()
-                .is_none()
-        );
-
-        let storage = SqliteStorage::open(dir.path()).await.unwrap();
+        assert!(maybe_seed_demo(&storage).await.unwrap().is_none());
         assert_eq!(storage.list_documents().await.unwrap().len(), 6);
         for s in &seeded {
             let id = DocumentId::parse_url_or_id(&s.charter_url).unwrap();
@@ -193,14 +176,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let storage = SqliteStorage::open(dir.path()).await.unwrap();
         seed(&storage, &[Language::Indonesian]).await.unwrap();
-        storage.close().await;
-        assert!(
-            maybe_seed_demo(&StorageUrl::sqlite(dir.path()))
-                .await
-                .unwrap()
-                .is_none()
-        );
-        let storage = SqliteStorage::open(dir.path()).await.unwrap();
+        assert!(maybe_seed_demo(&storage).await.unwrap().is_none());
         assert_eq!(storage.list_documents().await.unwrap().len(), 3);
         storage.close().await;
     }

@@ -15,7 +15,8 @@ use anyhow::Context;
 use clap::{CommandFactory, FromArgMatches, Subcommand};
 use mitra_model::Language;
 use mitra_server::Server;
-use mitra_storage::{StorageError, StorageUrl};
+use mitra_storage::{Storage, StorageError, StorageUrl};
+use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
 /// Mitra: live co-editing of a partnership's shared record.
@@ -228,10 +229,9 @@ async fn serve(loaded: settings::Loaded) -> anyhow::Result<()> {
     }
     // A database started next to Mitra (docker compose) may not accept
     // connections yet: wait for it before anything opens it.
-    wait_for_storage(&settings.storage, settings.storage_wait).await?;
+    let storage = wait_for_storage(&settings.storage, settings.storage_wait).await?;
     let seeded = if settings.demo {
-        // A storage that cannot be opened is reported by `Server::bind`.
-        demo::maybe_seed_demo(&settings.storage)
+        demo::maybe_seed_demo(storage.as_ref())
             .await
             .unwrap_or_else(|e| {
                 tracing::warn!(error = %format!("{e:#}"), "could not create the demo partnership");
@@ -240,7 +240,7 @@ async fn serve(loaded: settings::Loaded) -> anyhow::Result<()> {
     } else {
         None
     };
-    let server = Server::bind(settings.server_config())
+    let server = Server::bind_with(settings.server_config(), storage)
         .await
         .with_context(|| format!("starting Mitra with storage {}", settings.storage))?;
     let addr = server.local_addr();
@@ -278,7 +278,10 @@ const STORAGE_RETRY_MAX: Duration = Duration::from_secs(5);
 /// error, so that `mitra serve` exits non-zero (and a supervisor such as
 /// Compose's `restart: unless-stopped` starts it again). Any other error is
 /// left to the code that opens the storage next, which reports it as before.
-async fn wait_for_storage(url: &StorageUrl, patience: Duration) -> anyhow::Result<()> {
+async fn wait_for_storage(
+    url: &StorageUrl,
+    patience: Duration,
+) -> anyhow::Result<Arc<dyn Storage>> {
     let started = Instant::now();
     let mut pause = STORAGE_RETRY_FIRST;
     let mut attempts = 0u32;
@@ -286,7 +289,6 @@ async fn wait_for_storage(url: &StorageUrl, patience: Duration) -> anyhow::Resul
         attempts += 1;
         let reason = match mitra_storage::open(url).await {
             Ok(storage) => {
-                storage.close().await;
                 if attempts > 1 {
                     tracing::info!(
                         storage = %url,
@@ -294,10 +296,10 @@ async fn wait_for_storage(url: &StorageUrl, patience: Duration) -> anyhow::Resul
                         "storage is reachable"
                     );
                 }
-                return Ok(());
+                return Ok(storage);
             }
             Err(StorageError::Unavailable(reason)) => reason,
-            Err(_) => return Ok(()),
+            Err(e) => return Err(e).with_context(|| format!("opening the storage {url}")),
         };
         let waited = started.elapsed();
         if waited >= patience {
