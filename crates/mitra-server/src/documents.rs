@@ -40,6 +40,9 @@ pub enum DocumentCommand {
         message: DocumentMessage,
         /// True for `request`.
         request: bool,
+        /// The sender may not change the document (a viewer): changes in
+        /// the message are stripped before the engine sees them.
+        read_only: bool,
     },
     /// An ephemeral message to relay.
     Ephemeral {
@@ -70,6 +73,11 @@ impl DocumentRegistry {
     /// True when no document is in memory.
     pub fn is_empty(&self) -> bool {
         self.actors.is_empty()
+    }
+
+    /// True when the document's actor is in memory.
+    pub fn is_loaded(&self, id: &DocumentId) -> bool {
+        self.actors.contains_key(id)
     }
 
     /// Drops every actor's sender: each actor finishes its queue and exits.
@@ -364,12 +372,30 @@ fn apply_batch(
                 from,
                 message,
                 request,
+                read_only,
             } => {
                 let saved_state = saved
                     .iter()
                     .find(|(p, _)| p == from)
                     .map(|(_, s)| s.as_slice());
-                sync.receive_sync(from, message, *request, saved_state)
+                if *read_only && let Some(stripped) = strip_changes(sync, message) {
+                    let mut out =
+                        sync.receive_sync_as(from, &stripped, *request, saved_state, true);
+                    out.push(DocumentOutput::Send {
+                        to: from.clone(),
+                        message: Message::Error {
+                            sender_id: sync.our_peer_id().clone(),
+                            message: format!(
+                                "document {} is read-only for this connection: its changes were not accepted",
+                                sync.id()
+                            ),
+                            target_id: Some(from.peer.clone()),
+                        },
+                    });
+                    out
+                } else {
+                    sync.receive_sync_as(from, message, *request, saved_state, *read_only)
+                }
             }
             DocumentCommand::Ephemeral { from, message } => sync.receive_ephemeral(from, message),
             DocumentCommand::PeerLeft { from } => sync.peer_left(from),
@@ -391,6 +417,27 @@ fn apply_batch(
         }
     }
     Applied::Ok
+}
+
+/// A read-only peer's sync message without its changes, and with only the
+/// heads this document already has (so the engine neither applies its
+/// changes nor asks for them again). `None` when it carries no changes (or
+/// does not decode; the engine then rejects it as usual).
+fn strip_changes(sync: &Sync, message: &DocumentMessage) -> Option<DocumentMessage> {
+    let mut decoded = automerge::sync::Message::decode(&message.data).ok()?;
+    if decoded.changes.is_empty() {
+        return None;
+    }
+    let doc = sync.engine().document();
+    decoded.changes = Vec::<Vec<u8>>::new().into();
+    decoded
+        .heads
+        .retain(|h| doc.get_change_meta_by_hash(h).is_some());
+    decoded.need.clear();
+    Some(DocumentMessage {
+        data: decoded.encode(),
+        ..message.clone()
+    })
 }
 
 /// After a panic the in-memory document cannot be trusted: reload it from
