@@ -259,6 +259,8 @@ pub async fn authenticate(
 pub struct ConnectionAccess {
     /// Who the connection is.
     pub authenticated: Authenticated,
+    /// The principal, shared with the document actors (for attribution).
+    pub principal: Arc<Principal>,
     /// Role per document, as last decided (positive decisions only).
     roles: Mutex<HashMap<DocumentId, Role>>,
 }
@@ -267,6 +269,7 @@ impl ConnectionAccess {
     /// A connection's access state, with nothing decided yet.
     pub fn new(authenticated: Authenticated) -> ConnectionAccess {
         ConnectionAccess {
+            principal: Arc::new(authenticated.principal.clone()),
             authenticated,
             roles: Mutex::new(HashMap::new()),
         }

@@ -329,6 +329,7 @@ async fn handle_frame(
                             message,
                             request,
                             read_only,
+                            principal: handle.access.as_ref().map(|a| Arc::clone(&a.principal)),
                         },
                     )
                     .await;

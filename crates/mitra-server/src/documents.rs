@@ -19,11 +19,13 @@ use std::time::{Duration, Instant};
 use dashmap::DashMap;
 use mitra_protocol::wire::RemoteHeads;
 use mitra_protocol::{
-    AutomergeEngine, DocumentId, DocumentMessage, DocumentOutput, DocumentSync, EphemeralMessage,
-    Message, PeerRef, encode_heads,
+    AutomergeEngine, DocumentEngine, DocumentId, DocumentMessage, DocumentOutput, DocumentSync,
+    EphemeralMessage, Message, PeerRef, encode_heads,
 };
 use mitra_storage::{StorageError, StoredDocument};
 use tokio::sync::mpsc;
+
+use mitra_access::{ChangeRecord, Principal};
 
 use crate::compaction;
 use crate::peers::close_code;
@@ -43,6 +45,9 @@ pub enum DocumentCommand {
         /// The sender may not change the document (a viewer): changes in
         /// the message are stripped before the engine sees them.
         read_only: bool,
+        /// Who the connection is (with authentication required): the
+        /// changes it delivers are attributed to it once durable.
+        principal: Option<Arc<Principal>>,
     },
     /// An ephemeral message to relay.
     Ephemeral {
@@ -182,8 +187,9 @@ async fn run_actor(
         let saved = load_saved_states(shared, &sync, &batch).await;
         let round = tokio::task::spawn_blocking(move || {
             let mut outputs = Vec::new();
+            let mut records = Vec::new();
             let result = catch_unwind(AssertUnwindSafe(|| {
-                let applied = apply_batch(&mut sync, batch, &saved, &mut outputs);
+                let applied = apply_batch(&mut sync, batch, &saved, &mut outputs, &mut records);
                 let unpersisted = match applied {
                     Applied::Ok => sync.take_unpersisted(),
                     Applied::Panicked(_) => None,
@@ -192,11 +198,11 @@ async fn run_actor(
             }));
             let (applied, unpersisted) = result
                 .unwrap_or_else(|_| (Applied::Panicked(sync.peers().cloned().collect()), None));
-            (sync, outputs, applied, unpersisted)
+            (sync, outputs, applied, unpersisted, records)
         })
         .await;
         // A join error here means the runtime is shutting down.
-        let Ok((back, outputs, applied, unpersisted)) = round else {
+        let Ok((back, outputs, applied, unpersisted, records)) = round else {
             break;
         };
         sync = back;
@@ -212,6 +218,7 @@ async fn run_actor(
                 break;
             }
             sync.mark_persisted();
+            attribute(shared, id, &records).await;
             shared.metrics.changes_persisted.inc();
             shared.metrics.persisted_bytes.inc_by(len as u64);
             stored_sizes.chunk_bytes += len;
@@ -365,6 +372,7 @@ fn apply_batch(
     batch: Vec<DocumentCommand>,
     saved: &[(PeerRef, Vec<u8>)],
     outputs: &mut Vec<DocumentOutput>,
+    records: &mut Vec<ChangeRecord>,
 ) -> Applied {
     for command in batch {
         let result = catch_unwind(AssertUnwindSafe(|| match &command {
@@ -373,12 +381,14 @@ fn apply_batch(
                 message,
                 request,
                 read_only,
+                principal,
             } => {
+                let before = principal.as_ref().map(|_| sync.engine().heads());
                 let saved_state = saved
                     .iter()
                     .find(|(p, _)| p == from)
                     .map(|(_, s)| s.as_slice());
-                if *read_only && let Some(stripped) = strip_changes(sync, message) {
+                let out = if *read_only && let Some(stripped) = strip_changes(sync, message) {
                     let mut out =
                         sync.receive_sync_as(from, &stripped, *request, saved_state, true);
                     out.push(DocumentOutput::Send {
@@ -395,7 +405,15 @@ fn apply_batch(
                     out
                 } else {
                     sync.receive_sync_as(from, message, *request, saved_state, *read_only)
+                };
+                if let (Some(principal), Some(before)) = (principal, before)
+                    && sync.engine().heads() != before
+                {
+                    for change in sync.engine().document().get_changes(&before) {
+                        records.push(principal.change_record(change.hash().to_string()));
+                    }
                 }
+                out
             }
             DocumentCommand::Ephemeral { from, message } => sync.receive_ephemeral(from, message),
             DocumentCommand::PeerLeft { from } => sync.peer_left(from),
@@ -417,6 +435,22 @@ fn apply_batch(
         }
     }
     Applied::Ok
+}
+
+/// Records who delivered the changes just made durable (server-attested
+/// attribution). A failure is logged; the changes stand.
+async fn attribute(shared: &Arc<Shared>, id: DocumentId, records: &[ChangeRecord]) {
+    let Some(store) = &shared.access else {
+        return;
+    };
+    if records.is_empty() {
+        return;
+    }
+    let at = time::OffsetDateTime::now_utc();
+    if let Err(e) = store.record_changes(&id.to_string(), records, at).await {
+        shared.metrics.error("attribution");
+        tracing::error!(document = %id, error = %e, changes = records.len(), "recording who delivered changes failed");
+    }
 }
 
 /// A read-only peer's sync message without its changes, and with only the

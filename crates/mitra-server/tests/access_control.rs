@@ -204,7 +204,7 @@ async fn a_partnership_never_sees_another_partnerships_documents() {
     let server = start().await;
     let a = partnership(&server, "A").await;
     let b = partnership(&server, "B").await;
-    let (_, token_a) = token(&server, &a, Role::Editor).await;
+    let (info_a, token_a) = token(&server, &a, Role::Editor).await;
     let (_, token_b) = token(&server, &b, Role::Editor).await;
 
     // An editor of A creates a document: it joins A.
@@ -222,6 +222,19 @@ async fn a_partnership_never_sees_another_partnerships_documents() {
             .unwrap(),
         Some(a.clone())
     );
+    // Every change it accepted is attributed to the token that delivered it.
+    let history = store(&server).history(&id.to_string()).await.unwrap();
+    let hashes: Vec<String> = doc
+        .get_changes(&[])
+        .iter()
+        .map(|c| c.hash().to_string())
+        .collect();
+    assert_eq!(history.len(), hashes.len(), "{history:?}");
+    for entry in &history {
+        assert!(hashes.contains(&entry.change_hash));
+        assert_eq!(entry.token_id.as_ref(), Some(&info_a.id));
+        assert_eq!(entry.display_name, "test token");
+    }
 
     // B cannot request it, sync it or send ephemeral messages for it.
     let mut bob = RawClient::join_at(&server, &path(&token_b)).await.unwrap();
