@@ -16,6 +16,9 @@
 //!   dropped, exactly as for a document that does not exist. A `sync` from
 //!   a principal who may write, for a document storage does not have,
 //!   claims the document for the principal's partnership (it creates it).
+//!   A refused `request` is answered after the same grace period as a
+//!   request for a document nobody has (a creator's upload may be racing
+//!   it), so the two cannot be told apart by timing either.
 //!   Positive decisions are cached per connection and document, and the
 //!   cache is cleared when a role changes.
 //! - **Viewers** sync and receive documents, but the changes they send are
@@ -346,18 +349,32 @@ pub async fn decide(
     }
     let principal = &access.authenticated.principal;
     let key = document.to_string();
-    match store.document_access(principal, &key).await {
-        Ok(Some(found)) => {
-            access.remember(document, found.role);
-            return Decision::Allow {
-                read_only: !found.can_write(),
-            };
+    // A `request` racing its creator's first upload waits the same grace
+    // as in open mode before it is refused, whatever the reason: a
+    // document of another partnership looks exactly like one not yet
+    // created.
+    let attempts = if matches!(routed, Routed::Sync { request: true, .. }) {
+        2
+    } else {
+        1
+    };
+    for attempt in 0..attempts {
+        if attempt > 0 {
+            tokio::time::sleep(shared.config.unavailable_grace).await;
         }
-        Ok(None) => {}
-        Err(e) => {
-            shared.metrics.error("access_store");
-            tracing::error!(document = %document, error = %e, "the access store failed; treating the document as unavailable");
-            return Decision::Unavailable;
+        match store.document_access(principal, &key).await {
+            Ok(Some(found)) => {
+                access.remember(document, found.role);
+                return Decision::Allow {
+                    read_only: !found.can_write(),
+                };
+            }
+            Ok(None) => {}
+            Err(e) => {
+                shared.metrics.error("access_store");
+                tracing::error!(document = %document, error = %e, "the access store failed; treating the document as unavailable");
+                return Decision::Unavailable;
+            }
         }
     }
     // Not reachable for this principal. A peer that syncs (not requests)
