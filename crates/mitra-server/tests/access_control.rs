@@ -458,3 +458,90 @@ async fn open_mode_needs_no_credentials() {
         .await
         .unwrap();
 }
+
+/// A samod repo connected with `?token=`.
+async fn samod_with(server: &TestServer, secret: &Secret) -> (samod::Repo, samod::DialerHandle) {
+    let repo = samod::Repo::build_tokio().load().await;
+    let url = samod::Url::parse(&format!("ws://{}{}", server.addr, path(secret))).unwrap();
+    let dialer = repo
+        .dial_websocket(
+            url,
+            samod::BackoffConfig {
+                initial_delay: Duration::from_millis(50),
+                max_delay: Duration::from_millis(500),
+                max_retries: None,
+            },
+        )
+        .unwrap();
+    tokio::time::timeout(TIMEOUT, dialer.established())
+        .await
+        .expect("samod connects")
+        .unwrap();
+    (repo, dialer)
+}
+
+fn read(handle: &samod::DocHandle, key: &str) -> Option<String> {
+    handle.with_document(|doc| get_str(doc, key))
+}
+
+fn write(handle: &samod::DocHandle, key: &str, value: &str) {
+    handle.with_document(|doc| changed(doc, key, value));
+}
+
+async fn eventually(what: &str, condition: impl Fn() -> bool) {
+    let deadline = Instant::now() + TIMEOUT;
+    while !condition() {
+        assert!(Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn samod_with_tokens_editors_share_viewers_read_and_strangers_see_nothing() {
+    let server = start().await;
+    let a = partnership(&server, "Samod A").await;
+    let b = partnership(&server, "Samod B").await;
+    let (_, editor) = token(&server, &a, Role::Editor).await;
+    let (_, viewer) = token(&server, &a, Role::Viewer).await;
+    let (_, stranger) = token(&server, &b, Role::Editor).await;
+
+    let (alice, _a) = samod_with(&server, &editor).await;
+    let mut doc = Automerge::new();
+    changed(&mut doc, "title", "from alice");
+    let created = tokio::time::timeout(TIMEOUT, alice.create(doc))
+        .await
+        .unwrap()
+        .unwrap();
+    let id = created.document_id().clone();
+
+    // The viewer finds it and follows live edits.
+    let (vera, _v) = samod_with(&server, &viewer).await;
+    let seen = tokio::time::timeout(TIMEOUT, vera.find(id.clone()))
+        .await
+        .unwrap()
+        .unwrap()
+        .expect("the viewer finds the document");
+    eventually("the viewer reads it", || {
+        read(&seen, "title").as_deref() == Some("from alice")
+    })
+    .await;
+    // Its own edit stays its own.
+    write(&seen, "title", "from vera");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(read(&created, "title").as_deref(), Some("from alice"));
+    write(&created, "body", "more from alice");
+    eventually("the viewer still receives edits", || {
+        read(&seen, "body").as_deref() == Some("more from alice")
+    })
+    .await;
+    assert_eq!(read(&created, "title").as_deref(), Some("from alice"));
+
+    // Another partnership's editor does not find it.
+    let (sam, _s) = samod_with(&server, &stranger).await;
+    let found = tokio::time::timeout(TIMEOUT, sam.find(id.clone()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(found.is_none(), "a stranger found the document");
+    assert_eq!(read(&created, "title").as_deref(), Some("from alice"));
+}
