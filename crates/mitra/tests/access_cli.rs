@@ -178,3 +178,96 @@ fn rand_bytes() -> [u8; 16] {
     bytes.copy_from_slice(&nanos);
     bytes
 }
+
+/// Runs `mitra serve` on `dir` with `extra` flags until a stdout line
+/// contains `until` (at most 30 s); returns stdout and stderr so far.
+fn serve_until(
+    dir: &str,
+    extra: &[&str],
+    until: &str,
+    linger: std::time::Duration,
+) -> (Vec<String>, String) {
+    use std::io::{BufRead, BufReader};
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mitra"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", dir])
+        .args(extra)
+        .env_remove("MITRA_NO_DEMO")
+        .env_remove("MITRA_AUTH")
+        .env_remove("MITRA_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(log.reopen().unwrap())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !lines.iter().any(|l: &String| l.contains(until)) {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => lines.push(line),
+            Err(_) => break,
+        }
+    }
+    std::thread::sleep(linger);
+    let _ = child.kill();
+    let _ = child.wait();
+    let stderr = std::fs::read_to_string(log.path()).unwrap();
+    (lines, stderr)
+}
+
+#[test]
+fn serve_with_auth_required_gives_the_demo_to_a_partnership() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let (lines, stderr) = serve_until(
+        dir,
+        &["--auth", "required"],
+        "mitra token create",
+        std::time::Duration::ZERO,
+    );
+    let hint = lines
+        .iter()
+        .find(|l| l.contains("mitra token create"))
+        .unwrap_or_else(|| panic!("no token hint in {lines:?}\n{stderr}"));
+    assert!(hint.contains("--role editor"), "{hint}");
+    assert!(
+        !stderr.contains("anyone who can reach this server"),
+        "{stderr}"
+    );
+    let listed = stdout(&mitra(&["partnership", "list", "--data-dir", dir]));
+    let demo = listed
+        .lines()
+        .find(|l| l.ends_with("\tDemo"))
+        .unwrap_or_else(|| panic!("{listed}"));
+    let id = demo.split('\t').next().unwrap();
+    assert!(hint.contains(id), "{hint}");
+}
+
+#[test]
+fn open_mode_warns_loudly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let warning = "anyone who can reach this server can read and change every document";
+    for flags in [&["--no-demo"][..], &["--no-demo", "--insecure-no-auth"][..]] {
+        let (lines, stderr) = serve_until(
+            dir,
+            flags,
+            "Mitra is serving",
+            std::time::Duration::from_millis(1000),
+        );
+        assert!(
+            lines.iter().any(|l| l.contains("Mitra is serving")),
+            "{lines:?}"
+        );
+        assert!(stderr.contains(warning), "{flags:?}: {stderr}");
+    }
+}
