@@ -14,7 +14,7 @@ use std::time::Duration;
 use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
 use automerge::{Automerge, ReadDoc, transaction::Transactable};
 use common::*;
-use mitra_access::{AccessStore, Actor, PartnershipId, Role, Secret, TokenInfo};
+use mitra_access::{AccessStore, Actor, NewUser, PartnershipId, Role, Secret, TokenInfo};
 use mitra_protocol::{DocumentId, Message};
 use mitra_server::AuthMode;
 use tokio::time::Instant;
@@ -548,4 +548,111 @@ async fn samod_with_tokens_editors_share_viewers_read_and_strangers_see_nothing(
         .unwrap();
     assert!(found.is_none(), "a stranger found the document");
     assert_eq!(read(&created, "title").as_deref(), Some("from alice"));
+}
+
+/// Joins with a session cookie (what a signed-in browser sends).
+async fn join_with_cookie(server: &TestServer, session: &Secret) -> RawClient {
+    let mut request = format!("ws://{}/sync", server.addr)
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Cookie",
+        format!("theme=dark; mitra_session={}", session.expose())
+            .parse()
+            .unwrap(),
+    );
+    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let (ws, _) = tokio::time::timeout(TIMEOUT, tokio_tungstenite::client_async(request, stream))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut client = RawClient {
+        ws,
+        peer_id: mitra_protocol::PeerId::new(""),
+        server_id: mitra_protocol::PeerId::new(""),
+        server_storage_id: None,
+    };
+    client.join(&unique_peer("browser")).await.unwrap();
+    client
+}
+
+#[tokio::test]
+async fn a_signed_in_member_syncs_by_cookie_and_is_closed_when_removed() {
+    let server = start().await;
+    let access = store(&server);
+    let owner = access
+        .create_user(NewUser::with_password(
+            "owner",
+            "long enough password",
+            "Olivia Owner",
+            "Dinas Lingkungan Hidup",
+        ))
+        .await
+        .unwrap();
+    let member = access
+        .create_user(NewUser::with_password(
+            "member",
+            "another long password",
+            "Budi Member",
+            "Sekolah Hijau",
+        ))
+        .await
+        .unwrap();
+    let p = access
+        .create_partnership(&owner.id, "Udara Bersih")
+        .await
+        .unwrap();
+    access
+        .add_member(
+            &Actor::User(owner.id.clone()),
+            &p.id,
+            &member.id,
+            Role::Editor,
+        )
+        .await
+        .unwrap();
+    let (_, session) = access.create_session(&member.id).await.unwrap();
+
+    // The member creates a document; it joins their only partnership and
+    // is attributed to them.
+    let mut client = join_with_cookie(&server, &session).await;
+    let id = random_document_id();
+    client
+        .upload(id, &mut document_with("k", "v"), &mut SyncState::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        access.document_partnership(&id.to_string()).await.unwrap(),
+        Some(p.id.clone())
+    );
+    let history = access.history(&id.to_string()).await.unwrap();
+    assert!(!history.is_empty());
+    assert!(
+        history
+            .iter()
+            .all(|h| h.user_id.as_ref() == Some(&member.id)
+                && h.display_name == "Budi Member"
+                && h.organisation == "Sekolah Hijau")
+    );
+
+    // A bad cookie is refused.
+    let mut request = format!("ws://{}/sync", server.addr)
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("Cookie", "mitra_session=mitra_ses_forged".parse().unwrap());
+    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    match tokio_tungstenite::client_async(request, stream).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 401),
+        other => panic!("expected 401, got {:?}", other.map(|_| ())),
+    }
+
+    // Removing the member closes their connection within a second.
+    access
+        .remove_member(&Actor::User(owner.id.clone()), &p.id, &member.id)
+        .await
+        .unwrap();
+    let (code, reason) = closed_within(&mut client, Duration::from_secs(1)).await;
+    assert_eq!((code, reason.as_str()), (1008, "access revoked"));
 }
