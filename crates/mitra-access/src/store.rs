@@ -681,6 +681,26 @@ impl AccessStore {
         .await
     }
 
+    /// Creates a partnership with no member yet, as the system (the
+    /// operator's `mitra partnership create`, or the server's demo). Its
+    /// documents are reached through API tokens until an owner is added.
+    pub async fn create_partnership_as_system(
+        &self,
+        name: &str,
+    ) -> Result<Partnership, AccessError> {
+        let name = clean_name("partnership name", name)?;
+        let id = PartnershipId::generate()?;
+        self.write_audited(&Actor::System, &id, move |w| {
+            let partnership = insert_partnership(w.conn, w.partnership, &name, w.now)?;
+            w.record(
+                AuditKind::PartnershipCreated,
+                json!({ "name": partnership.name }),
+            )?;
+            Ok(partnership)
+        })
+        .await
+    }
+
     /// A partnership by id.
     pub async fn partnership(
         &self,

@@ -156,6 +156,11 @@ impl<E: DocumentEngine> DocumentSync<E> {
             .min()
     }
 
+    /// Our own peer id (the sender of what this document emits).
+    pub fn our_peer_id(&self) -> &PeerId {
+        &self.our_peer_id
+    }
+
     /// The document's id.
     pub fn id(&self) -> DocumentId {
         self.id
@@ -231,6 +236,21 @@ impl<E: DocumentEngine> DocumentSync<E> {
         request: bool,
         saved_state: Option<&[u8]>,
     ) -> Vec<DocumentOutput> {
+        self.receive_sync_as(from, message, request, saved_state, false)
+    }
+
+    /// [`DocumentSync::receive_sync`] from a peer that may (or, with
+    /// `read_only`, may not) change the document: a read-only peer's
+    /// changes are ignored by the engine, and its session says so in every
+    /// message it is sent.
+    pub fn receive_sync_as(
+        &mut self,
+        from: &PeerRef,
+        message: &DocumentMessage,
+        request: bool,
+        saved_state: Option<&[u8]>,
+        read_only: bool,
+    ) -> Vec<DocumentOutput> {
         let mut out = Vec::new();
         if !self.ensure_session(from, saved_state) {
             return out;
@@ -239,6 +259,7 @@ impl<E: DocumentEngine> DocumentSync<E> {
             return out;
         };
         session.syncing = true;
+        self.engine.set_read_only(&mut session.state, read_only);
         if request && !session.requested {
             session.requested = true;
             session.requested_at = self.now;

@@ -47,6 +47,13 @@ pub trait DocumentEngine: Send + 'static {
     /// see [`DocumentEngine::take_unpersisted`].
     fn receive(&mut self, peer: &mut Self::PeerState, message: &[u8]) -> Result<(), EngineError>;
 
+    /// Marks a peer's session read-only (or not): its changes are ignored,
+    /// and the messages sent to it say so, so it stops sending them. The
+    /// default does nothing.
+    fn set_read_only(&self, peer: &mut Self::PeerState, read_only: bool) {
+        let _ = (peer, read_only);
+    }
+
     /// The next sync message for a peer, if there is anything to say.
     fn generate(&mut self, peer: &mut Self::PeerState) -> Option<Vec<u8>>;
 
@@ -188,6 +195,10 @@ impl DocumentEngine for AutomergeEngine {
 
     fn encode_peer_state(&self, state: &sync::State) -> Vec<u8> {
         state.encode()
+    }
+
+    fn set_read_only(&self, peer: &mut sync::State, read_only: bool) {
+        peer.set_read_only(read_only);
     }
 
     fn receive(&mut self, peer: &mut sync::State, message: &[u8]) -> Result<(), EngineError> {

@@ -32,6 +32,25 @@ pub struct ServerConfig {
     /// `https://mitra.example.org`, checked by the `mitra` command), when
     /// configured; for checks of the browser's `Origin`.
     pub public_url: Option<String>,
+    /// Whether `/sync` requires credentials (see [`AuthMode`]).
+    pub auth: AuthMode,
+    /// The data directory: where `access.sqlite3` lives when
+    /// [`AuthMode::Required`] (also with PostgreSQL storage).
+    pub data_dir: PathBuf,
+}
+
+/// Whether connections must authenticate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuthMode {
+    /// No authentication: anyone who can reach the server reads and changes
+    /// every document. For local trials only (the default until the browser
+    /// client can sign in).
+    #[default]
+    Open,
+    /// Every WebSocket upgrade must carry an API token (`?token=`) or a
+    /// session cookie, and every document message is checked against the
+    /// access store (`access.sqlite3` in the data directory).
+    Required,
 }
 
 /// Limits on connections and messages.
@@ -79,9 +98,10 @@ impl Default for Limits {
 impl ServerConfig {
     /// The defaults, listening on `listen` with SQLite in `data_dir`.
     pub fn new(listen: SocketAddr, data_dir: impl Into<PathBuf>) -> Self {
+        let data_dir = data_dir.into();
         Self {
             listen,
-            storage: StorageUrl::sqlite(data_dir),
+            storage: StorageUrl::sqlite(data_dir.clone()),
             limits: Limits::default(),
             document_idle_timeout: Duration::from_secs(300),
             compaction_threshold_bytes: 256 * 1024,
@@ -89,6 +109,8 @@ impl ServerConfig {
             unavailable_grace: Duration::from_millis(250),
             web_dir: None,
             public_url: None,
+            auth: AuthMode::Open,
+            data_dir,
         }
     }
 }

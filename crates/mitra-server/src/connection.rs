@@ -23,6 +23,7 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_util::sync::CancellationToken;
 
+use crate::auth::{self, Authenticated, ConnectionAccess, Decision};
 use crate::documents::{DocumentCommand, DocumentRegistry};
 use crate::metrics::Kind;
 use crate::peers::{CloseReason, Outbound, PeerHandle, close_code};
@@ -31,14 +32,20 @@ use crate::server::Shared;
 type Socket = WebSocketStream<TokioIo<Upgraded>>;
 
 /// Runs one connection to its end.
-pub async fn run(shared: Arc<Shared>, socket: Socket, remote: std::net::SocketAddr) {
+pub async fn run(
+    shared: Arc<Shared>,
+    socket: Socket,
+    remote: std::net::SocketAddr,
+    authenticated: Option<Authenticated>,
+) {
     shared.metrics.connections.inc();
     shared.metrics.connections_total.inc();
     let (mut sink, mut stream) = socket.split();
     let mut session = Session::new(shared.identity.clone());
     let joined = handshake(&shared, &mut session, &mut sink, &mut stream, remote).await;
     if let Some((peer, reply)) = joined {
-        serve_peer(&shared, session, sink, stream, peer, reply).await;
+        let access = authenticated.map(ConnectionAccess::new);
+        serve_peer(&shared, session, sink, stream, peer, reply, access).await;
     }
     shared.metrics.connections.dec();
 }
@@ -158,11 +165,12 @@ async fn serve_peer(
     mut stream: SplitStream<Socket>,
     peer: PeerRef,
     reply: Vec<u8>,
+    access: Option<ConnectionAccess>,
 ) {
     let limits = &shared.config.limits;
     let (tx, rx) = mpsc::channel(limits.outbound_queue);
     let closing = shared.shutdown.child_token();
-    let handle = Arc::new(PeerHandle::new(peer.clone(), tx, closing.clone()));
+    let handle = Arc::new(PeerHandle::new(peer.clone(), tx, closing.clone(), access));
     if let Some(old) = shared.peers.register(Arc::clone(&handle)) {
         tracing::info!(peer = %peer.peer, old = old.peer.connection.0, new = peer.connection.0,
             "peer reconnected: closing its previous connection");
@@ -283,6 +291,24 @@ async fn handle_frame(
                 Routed::Ephemeral(message) => Some(message.document_id),
                 _ => None,
             };
+            let mut read_only = false;
+            if let (Some(id), Some(store), Some(access)) =
+                (document, &shared.access, &handle.access)
+            {
+                match auth::decide(shared, store, access, &routed, id).await {
+                    Decision::Allow { read_only: r } => read_only = r,
+                    Decision::Unavailable => {
+                        // Exactly as for a document that does not exist:
+                        // `doc-unavailable` for sync and request, nothing
+                        // for ephemeral messages.
+                        shared.metrics.error("access_denied");
+                        if matches!(routed, Routed::Sync { .. }) {
+                            auth::unavailable(shared, handle, id);
+                        }
+                        return true;
+                    }
+                }
+            }
             if let Some(id) = document
                 && !handle.touch_document(id, limit)
             {
@@ -302,6 +328,8 @@ async fn handle_frame(
                             from: peer.clone(),
                             message,
                             request,
+                            read_only,
+                            principal: handle.access.as_ref().map(|a| Arc::clone(&a.principal)),
                         },
                     )
                     .await;

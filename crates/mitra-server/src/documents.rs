@@ -19,11 +19,13 @@ use std::time::{Duration, Instant};
 use dashmap::DashMap;
 use mitra_protocol::wire::RemoteHeads;
 use mitra_protocol::{
-    AutomergeEngine, DocumentId, DocumentMessage, DocumentOutput, DocumentSync, EphemeralMessage,
-    Message, PeerRef, encode_heads,
+    AutomergeEngine, DocumentEngine, DocumentId, DocumentMessage, DocumentOutput, DocumentSync,
+    EphemeralMessage, Message, PeerRef, encode_heads,
 };
 use mitra_storage::{StorageError, StoredDocument};
 use tokio::sync::mpsc;
+
+use mitra_access::{ChangeRecord, Principal};
 
 use crate::compaction;
 use crate::peers::close_code;
@@ -40,6 +42,12 @@ pub enum DocumentCommand {
         message: DocumentMessage,
         /// True for `request`.
         request: bool,
+        /// The sender may not change the document (a viewer): changes in
+        /// the message are stripped before the engine sees them.
+        read_only: bool,
+        /// Who the connection is (with authentication required): the
+        /// changes it delivers are attributed to it once durable.
+        principal: Option<Arc<Principal>>,
     },
     /// An ephemeral message to relay.
     Ephemeral {
@@ -70,6 +78,11 @@ impl DocumentRegistry {
     /// True when no document is in memory.
     pub fn is_empty(&self) -> bool {
         self.actors.is_empty()
+    }
+
+    /// True when the document's actor is in memory.
+    pub fn is_loaded(&self, id: &DocumentId) -> bool {
+        self.actors.contains_key(id)
     }
 
     /// Drops every actor's sender: each actor finishes its queue and exits.
@@ -174,8 +187,9 @@ async fn run_actor(
         let saved = load_saved_states(shared, &sync, &batch).await;
         let round = tokio::task::spawn_blocking(move || {
             let mut outputs = Vec::new();
+            let mut records = Vec::new();
             let result = catch_unwind(AssertUnwindSafe(|| {
-                let applied = apply_batch(&mut sync, batch, &saved, &mut outputs);
+                let applied = apply_batch(&mut sync, batch, &saved, &mut outputs, &mut records);
                 let unpersisted = match applied {
                     Applied::Ok => sync.take_unpersisted(),
                     Applied::Panicked(_) => None,
@@ -184,11 +198,11 @@ async fn run_actor(
             }));
             let (applied, unpersisted) = result
                 .unwrap_or_else(|_| (Applied::Panicked(sync.peers().cloned().collect()), None));
-            (sync, outputs, applied, unpersisted)
+            (sync, outputs, applied, unpersisted, records)
         })
         .await;
         // A join error here means the runtime is shutting down.
-        let Ok((back, outputs, applied, unpersisted)) = round else {
+        let Ok((back, outputs, applied, unpersisted, records)) = round else {
             break;
         };
         sync = back;
@@ -204,6 +218,7 @@ async fn run_actor(
                 break;
             }
             sync.mark_persisted();
+            attribute(shared, id, &records).await;
             shared.metrics.changes_persisted.inc();
             shared.metrics.persisted_bytes.inc_by(len as u64);
             stored_sizes.chunk_bytes += len;
@@ -357,6 +372,7 @@ fn apply_batch(
     batch: Vec<DocumentCommand>,
     saved: &[(PeerRef, Vec<u8>)],
     outputs: &mut Vec<DocumentOutput>,
+    records: &mut Vec<ChangeRecord>,
 ) -> Applied {
     for command in batch {
         let result = catch_unwind(AssertUnwindSafe(|| match &command {
@@ -364,12 +380,40 @@ fn apply_batch(
                 from,
                 message,
                 request,
+                read_only,
+                principal,
             } => {
+                let before = principal.as_ref().map(|_| sync.engine().heads());
                 let saved_state = saved
                     .iter()
                     .find(|(p, _)| p == from)
                     .map(|(_, s)| s.as_slice());
-                sync.receive_sync(from, message, *request, saved_state)
+                let out = if *read_only && let Some(stripped) = strip_changes(sync, message) {
+                    let mut out =
+                        sync.receive_sync_as(from, &stripped, *request, saved_state, true);
+                    out.push(DocumentOutput::Send {
+                        to: from.clone(),
+                        message: Message::Error {
+                            sender_id: sync.our_peer_id().clone(),
+                            message: format!(
+                                "document {} is read-only for this connection: its changes were not accepted",
+                                sync.id()
+                            ),
+                            target_id: Some(from.peer.clone()),
+                        },
+                    });
+                    out
+                } else {
+                    sync.receive_sync_as(from, message, *request, saved_state, *read_only)
+                };
+                if let (Some(principal), Some(before)) = (principal, before)
+                    && sync.engine().heads() != before
+                {
+                    for change in sync.engine().document().get_changes(&before) {
+                        records.push(principal.change_record(change.hash().to_string()));
+                    }
+                }
+                out
             }
             DocumentCommand::Ephemeral { from, message } => sync.receive_ephemeral(from, message),
             DocumentCommand::PeerLeft { from } => sync.peer_left(from),
@@ -391,6 +435,43 @@ fn apply_batch(
         }
     }
     Applied::Ok
+}
+
+/// Records who delivered the changes just made durable (server-attested
+/// attribution). A failure is logged; the changes stand.
+async fn attribute(shared: &Arc<Shared>, id: DocumentId, records: &[ChangeRecord]) {
+    let Some(store) = &shared.access else {
+        return;
+    };
+    if records.is_empty() {
+        return;
+    }
+    let at = time::OffsetDateTime::now_utc();
+    if let Err(e) = store.record_changes(&id.to_string(), records, at).await {
+        shared.metrics.error("attribution");
+        tracing::error!(document = %id, error = %e, changes = records.len(), "recording who delivered changes failed");
+    }
+}
+
+/// A read-only peer's sync message without its changes, and with only the
+/// heads this document already has (so the engine neither applies its
+/// changes nor asks for them again). `None` when it carries no changes (or
+/// does not decode; the engine then rejects it as usual).
+fn strip_changes(sync: &Sync, message: &DocumentMessage) -> Option<DocumentMessage> {
+    let mut decoded = automerge::sync::Message::decode(&message.data).ok()?;
+    if decoded.changes.is_empty() {
+        return None;
+    }
+    let doc = sync.engine().document();
+    decoded.changes = Vec::<Vec<u8>>::new().into();
+    decoded
+        .heads
+        .retain(|h| doc.get_change_meta_by_hash(h).is_some());
+    decoded.need.clear();
+    Some(DocumentMessage {
+        data: decoded.encode(),
+        ..message.clone()
+    })
 }
 
 /// After a panic the in-memory document cannot be trusted: reload it from

@@ -17,6 +17,9 @@ pub enum ServerError {
     /// Storage could not be opened.
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// The access store (`access.sqlite3`) could not be opened.
+    #[error("opening the access store: {0}")]
+    Access(#[from] mitra_access::AccessError),
     /// Any other IO error.
     #[error("io error: {0}")]
     Io(#[from] std::io::Error),

@@ -22,6 +22,7 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
+use crate::auth::{self, Refusal};
 use crate::connection;
 use crate::server::Shared;
 
@@ -60,7 +61,7 @@ fn text(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) 
 async fn route(shared: Arc<Shared>, req: Request<Incoming>, remote: SocketAddr) -> Response<Body> {
     const PLAIN: &str = "text/plain; charset=utf-8";
     match (req.method(), req.uri().path()) {
-        (_, "/sync") => upgrade(shared, req, remote),
+        (_, "/sync") => upgrade(shared, req, remote).await,
         (&Method::GET, "/healthz") => text(StatusCode::OK, PLAIN, "ok\n"),
         (&Method::GET, "/readyz") => {
             if shared.is_ready() && storage_answers(&shared).await {
@@ -89,7 +90,11 @@ async fn storage_answers(shared: &Shared) -> bool {
 }
 
 /// Answers the WebSocket handshake and hands the upgraded socket to a connection task.
-fn upgrade(shared: Arc<Shared>, mut req: Request<Incoming>, remote: SocketAddr) -> Response<Body> {
+async fn upgrade(
+    shared: Arc<Shared>,
+    mut req: Request<Incoming>,
+    remote: SocketAddr,
+) -> Response<Body> {
     const PLAIN: &str = "text/plain; charset=utf-8";
     let headers = req.headers();
     let is_upgrade = headers
@@ -113,6 +118,39 @@ fn upgrade(shared: Arc<Shared>, mut req: Request<Incoming>, remote: SocketAddr) 
             "expected a WebSocket upgrade (GET, Upgrade: websocket, version 13)\n",
         );
     }
+    // Credentials and Origin before anything else: an unauthenticated
+    // upgrade gets no protocol message at all. The query string (which may
+    // hold a token) is never logged.
+    let authenticated = match &shared.access {
+        None => None,
+        Some(store) => {
+            let query = req.uri().query().map(str::to_owned);
+            match auth::authenticate(&shared, store, query.as_deref(), req.headers(), remote).await
+            {
+                Ok(authenticated) => Some(authenticated),
+                Err(refusal) => {
+                    let (status, body) = match refusal {
+                        Refusal::Unauthenticated => (
+                            StatusCode::UNAUTHORIZED,
+                            "authentication required: pass ?token=API_TOKEN or sign in\n",
+                        ),
+                        Refusal::ForeignOrigin => {
+                            (StatusCode::FORBIDDEN, "cross-origin WebSocket refused\n")
+                        }
+                        Refusal::RateLimited => (
+                            StatusCode::TOO_MANY_REQUESTS,
+                            "too many failed attempts; try again later\n",
+                        ),
+                        Refusal::Unavailable => (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "access control is unavailable; try again later\n",
+                        ),
+                    };
+                    return text(status, PLAIN, body);
+                }
+            }
+        }
+    };
     let Ok(permit) = Arc::clone(&shared.connection_slots).try_acquire_owned() else {
         shared.metrics.error("connection_limit");
         tracing::warn!(%remote, "connection limit reached: refusing a WebSocket upgrade");
@@ -140,7 +178,7 @@ fn upgrade(shared: Arc<Shared>, mut req: Request<Incoming>, remote: SocketAddr) 
                     Some(config),
                 )
                 .await;
-                connection::run(task_shared, ws, remote).await;
+                connection::run(task_shared, ws, remote, authenticated).await;
             }
             Err(e) => tracing::debug!(%remote, error = %e, "WebSocket upgrade failed"),
         }

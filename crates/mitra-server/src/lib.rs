@@ -11,11 +11,14 @@
 //! - [`peers`]: joined peers and their bounded outbound queues.
 //! - [`documents`]: one actor per open document, applying changes off the IO
 //!   threads and revealing nothing before it is durable.
+//! - [`auth`]: authenticating WebSocket upgrades, per-document access
+//!   decisions and closing connections whose access was revoked.
 //! - [`compaction`]: background snapshots of documents.
 //! - [`metrics`]: Prometheus metrics.
 //! - [`config`]: settings and limits with their defaults.
 //! - [`error`]: the typed error of starting and running.
 
+pub mod auth;
 pub mod compaction;
 pub mod config;
 pub mod connection;
@@ -27,6 +30,6 @@ pub mod peers;
 pub mod server;
 pub mod web;
 
-pub use config::{Limits, ServerConfig};
+pub use config::{AuthMode, Limits, ServerConfig};
 pub use error::ServerError;
 pub use server::{Server, Shared};

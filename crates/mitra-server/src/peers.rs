@@ -14,6 +14,7 @@ use mitra_protocol::{DocumentId, Message, PeerId, PeerRef, StorageId};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use crate::auth::ConnectionAccess;
 use crate::metrics::{Kind, Metrics};
 
 /// WebSocket close codes the server uses.
@@ -68,6 +69,9 @@ pub struct PeerHandle {
     subscriptions: Mutex<HashSet<StorageId>>,
     /// Documents this peer has touched on this connection (told when it leaves).
     documents: Mutex<HashSet<DocumentId>>,
+    /// Who the connection is and what it may reach, when authentication is
+    /// required (`None` in open mode).
+    pub access: Option<ConnectionAccess>,
 }
 
 impl PeerHandle {
@@ -76,6 +80,7 @@ impl PeerHandle {
         peer: PeerRef,
         outbound: mpsc::Sender<Outbound>,
         closing: CancellationToken,
+        access: Option<ConnectionAccess>,
     ) -> Self {
         Self {
             peer,
@@ -84,6 +89,7 @@ impl PeerHandle {
             close_reason: Mutex::new(None),
             subscriptions: Mutex::new(HashSet::new()),
             documents: Mutex::new(HashSet::new()),
+            access,
         }
     }
 
@@ -208,6 +214,11 @@ impl PeerRegistry {
                 .inc();
             metrics.bytes_out.inc_by(len as u64);
         }
+    }
+
+    /// Every live connection (a snapshot).
+    pub fn handles(&self) -> Vec<Arc<PeerHandle>> {
+        self.peers.iter().map(|e| Arc::clone(e.value())).collect()
     }
 
     /// Closes every connection (shutdown).

@@ -14,13 +14,15 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::config::ServerConfig;
+use crate::auth::FailureLimiter;
+use crate::config::{AuthMode, ServerConfig};
 use crate::documents::DocumentRegistry;
 use crate::error::ServerError;
 use crate::http;
 use crate::metrics::Metrics;
 use crate::peers::PeerRegistry;
 use crate::web::WebClient;
+use mitra_access::AccessStore;
 
 /// State shared by every task of one server.
 pub struct Shared {
@@ -50,6 +52,10 @@ pub struct Shared {
     pub compaction_slots: Semaphore,
     /// Bounds simultaneous connections.
     pub connection_slots: Arc<Semaphore>,
+    /// The access store, when authentication is required (`None`: open mode).
+    pub access: Option<Arc<AccessStore>>,
+    /// Failed authentications per IP address.
+    pub auth_failures: FailureLimiter,
     /// Source of connection ids.
     next_connection: AtomicU64,
     /// True once storage is open and the listener is up.
@@ -102,13 +108,32 @@ impl Server {
         config: ServerConfig,
         storage: Arc<dyn Storage>,
     ) -> Result<Server, ServerError> {
-        let listener =
-            TcpListener::bind(config.listen)
-                .await
-                .map_err(|source| ServerError::Bind {
-                    addr: config.listen,
-                    source,
-                })?;
+        let access = match config.auth {
+            AuthMode::Open => None,
+            AuthMode::Required => match AccessStore::open(&config.data_dir).await {
+                Ok(store) => Some(Arc::new(store)),
+                Err(e) => {
+                    storage.close().await;
+                    return Err(e.into());
+                }
+            },
+        };
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| ServerError::Bind {
+                addr: config.listen,
+                source,
+            });
+        let listener = match listener {
+            Ok(listener) => listener,
+            Err(e) => {
+                if let Some(access) = &access {
+                    access.close().await;
+                }
+                storage.close().await;
+                return Err(e);
+            }
+        };
         let storage_id = storage.storage_id().clone();
         let identity = ServerIdentity {
             peer_id: PeerId::new(format!("mitra-{}", rand::random::<u64>())),
@@ -127,6 +152,8 @@ impl Server {
             compacting: DashSet::new(),
             compaction_slots: Semaphore::new(1),
             connection_slots: Arc::new(Semaphore::new(config.limits.max_connections)),
+            access,
+            auth_failures: FailureLimiter::default(),
             next_connection: AtomicU64::new(1),
             ready: AtomicBool::new(false),
             started: std::time::Instant::now(),
@@ -161,6 +188,16 @@ impl Server {
         shared.ready.store(true, Ordering::Relaxed);
         tracing::info!(addr = %listener.local_addr()?, storage_id = %shared.identity.storage_id,
             peer_id = %shared.identity.peer_id, "serving");
+        if let Some(store) = &shared.access {
+            shared.tasks.spawn(crate::auth::watch_revocations(
+                Arc::clone(&shared),
+                Arc::clone(store),
+            ));
+        } else {
+            tracing::warn!(
+                "authentication is off (auth = open): anyone who can reach this server can read and change every document; for local trials only"
+            );
+        }
         tokio::pin!(shutdown);
         loop {
             tokio::select! {
@@ -204,6 +241,9 @@ impl Server {
             tracing::warn!("some documents did not finish before the deadline");
         }
         shared.storage.close().await;
+        if let Some(store) = &shared.access {
+            store.close().await;
+        }
         tracing::info!("stopped");
         Ok(())
     }

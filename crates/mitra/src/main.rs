@@ -1,5 +1,6 @@
 //! The `mitra` command: runs the sync server and manages its data.
 
+mod access;
 mod backup;
 mod demo;
 mod export;
@@ -76,6 +77,12 @@ enum Command {
     ///
     /// Only reads the store, so it works while the server runs.
     ExportPartnership(partnership_export::ExportPartnershipArgs),
+    /// Manage partnerships (access control): `mitra partnership create`.
+    Partnership(access::PartnershipArgs),
+    /// Manage API tokens: `mitra token create|revoke|list`.
+    Token(access::TokenArgs),
+    /// Give existing documents to a partnership: `mitra document assign`.
+    Document(access::DocumentArgs),
     /// Check the configuration of `mitra serve` (`mitra config check`), or
     /// print an example configuration file (`mitra config example`).
     Config(settings::ConfigArgs),
@@ -168,6 +175,7 @@ fn main() -> anyhow::Result<()> {
         | Command::Restore(_)
         | Command::MigrateStorage(_)
         | Command::ExportPartnership(_) => "warn",
+        Command::Partnership(_) | Command::Token(_) | Command::Document(_) => "warn",
     };
     let (log, log_json) = match &loaded {
         Some(loaded) => (Some(loaded.settings.log.clone()), loaded.settings.log_json),
@@ -200,6 +208,9 @@ fn main() -> anyhow::Result<()> {
         Command::ExportPartnership(args) => {
             runtime.block_on(partnership_export::export_partnership(args))
         }
+        Command::Partnership(args) => runtime.block_on(access::partnership(args)),
+        Command::Token(args) => runtime.block_on(access::token(args)),
+        Command::Document(args) => runtime.block_on(access::document(args)),
         Command::Config(_) => Ok(()), // done above
     }
 }
@@ -260,6 +271,18 @@ async fn serve(loaded: settings::Loaded) -> anyhow::Result<()> {
             "{}",
             demo::serve_message(&seeded, &format!("http://{addr}/"))
         );
+        if let Some(store) = &server.shared().access {
+            match access::assign_demo(store, &seeded).await {
+                Ok(partnership) => println!(
+                    "The demo belongs to the partnership \"Demo\" ({partnership}). Create a token for it:\n  \
+                     mitra token create --data-dir {} --partnership {partnership} --role editor",
+                    settings.data_dir.display()
+                ),
+                Err(e) => {
+                    tracing::warn!(error = %format!("{e:#}"), "could not give the demo documents to a partnership")
+                }
+            }
+        }
     }
     server.run(shutdown_signal()).await?;
     Ok(())

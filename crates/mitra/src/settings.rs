@@ -15,7 +15,7 @@ use std::time::Duration;
 use figment::providers::{Env, Format as _, Toml};
 use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider, Source};
-use mitra_server::ServerConfig;
+use mitra_server::{AuthMode, ServerConfig};
 use mitra_storage::StorageUrl;
 
 /// The configuration file `mitra serve` reads from the current directory
@@ -72,6 +72,15 @@ pub struct ServeArgs {
     /// [env: MITRA_PUBLIC_URL].
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
+    /// Who may connect: open (no sign-in; anyone who can reach the server
+    /// reads and changes everything; local trials only) or required (an API
+    /// token or a session) [env: MITRA_AUTH] [default: open].
+    #[arg(long, value_name = "open|required")]
+    pub auth: Option<String>,
+    /// Run without authentication (auth = open), on purpose: for local
+    /// trials only.
+    #[arg(long, conflicts_with = "auth")]
+    pub insecure_no_auth: bool,
     /// Create the demo partnership when storage is empty (the default)
     /// [env: MITRA_DEMO].
     #[arg(long, overrides_with = "no_demo")]
@@ -162,6 +171,8 @@ pub struct Settings {
     pub web_dir: Option<PathBuf>,
     /// The address people open (an absolute http(s) URL), if configured.
     pub public_url: Option<String>,
+    /// Whether connections must authenticate.
+    pub auth: AuthMode,
     /// Whether to create the demo partnership in empty storage.
     pub demo: bool,
     /// How long a document nobody has open stays in memory.
@@ -197,6 +208,7 @@ impl Settings {
         config.storage = self.storage.clone();
         config.web_dir = self.web_dir.clone();
         config.public_url = self.public_url.clone();
+        config.auth = self.auth;
         config.document_idle_timeout = self.document_idle;
         config.shutdown_deadline = self.shutdown_deadline;
         let limits = &mut config.limits;
@@ -299,6 +311,14 @@ const SPECS: &[Spec] = &[
         kind: Kind::Text,
         about: "The address people open in their browser (an absolute http or https URL).",
         example: Some("\"https://mitra.example.org\""),
+    },
+    Spec {
+        key: "auth",
+        kind: Kind::Text,
+        about: "Who may connect: \"open\" (no sign-in: anyone who can reach this server reads and\n\
+                changes every document; local trials only) or \"required\" (an API token or a\n\
+                session). --insecure-no-auth means open.",
+        example: None,
     },
     Spec {
         key: "demo",
@@ -411,6 +431,7 @@ fn defaults() -> Dict {
             "storage_wait_secs".to_owned(),
             Value::from(DEFAULT_STORAGE_WAIT_SECS),
         ),
+        ("auth".to_owned(), Value::from("open")),
         ("demo".to_owned(), Value::from(true)),
         (
             "document_idle_secs".to_owned(),
@@ -538,6 +559,9 @@ fn flag_layer(args: &ServeArgs, log_json_flag: bool) -> Layer {
     if let Some(v) = &args.public_url {
         set("public_url", Value::from(v.as_str()));
     }
+    if let Some(v) = &args.auth {
+        set("auth", Value::from(v.as_str()));
+    }
     if args.demo {
         set("demo", Value::from(true));
     }
@@ -568,6 +592,10 @@ fn flag_layer(args: &ServeArgs, log_json_flag: bool) -> Layer {
     if args.no_demo {
         values.insert("demo".to_owned(), Value::from(false));
         names.insert("demo".to_owned(), "--no-demo".to_owned());
+    }
+    if args.insecure_no_auth {
+        values.insert("auth".to_owned(), Value::from("open"));
+        names.insert("auth".to_owned(), "--insecure-no-auth".to_owned());
     }
     let names = Arc::new(names);
     Layer {
@@ -992,6 +1020,7 @@ impl Resolver {
         let storage_wait = self.seconds("storage_wait_secs");
         let web_dir = self.web_dir();
         let public_url = self.public_url();
+        let auth = self.auth();
         let demo = self.switch("demo");
         self.show_switch("demo", demo);
         let document_idle = self.seconds("document_idle_secs");
@@ -1014,6 +1043,7 @@ impl Resolver {
             storage_wait: storage_wait?,
             web_dir: web_dir?,
             public_url: public_url?,
+            auth: auth?,
             demo: demo?,
             document_idle: document_idle?,
             max_message_bytes: max_message_bytes?,
@@ -1154,6 +1184,29 @@ impl Resolver {
         };
         self.problem(key, what, fix);
         None
+    }
+
+    fn auth(&mut self) -> Option<AuthMode> {
+        let key = "auth";
+        let text = self.text(key)?;
+        let mode = match text.trim().to_ascii_lowercase().as_str() {
+            "open" => AuthMode::Open,
+            "required" => AuthMode::Required,
+            _ => {
+                self.problem(
+                    key,
+                    format!("{:?} is not an authentication mode", text.trim()),
+                    "write auth = \"open\" (local trials only) or auth = \"required\"",
+                );
+                return None;
+            }
+        };
+        let shown = match mode {
+            AuthMode::Open => "open",
+            AuthMode::Required => "required",
+        };
+        self.show_set(key, toml_string(shown));
+        Some(mode)
     }
 
     fn public_url(&mut self) -> Option<Option<String>> {

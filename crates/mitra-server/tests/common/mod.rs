@@ -270,6 +270,20 @@ impl RawClient {
         })
     }
 
+    /// Connects to `path` (e.g. `/sync?token=...`) and joins with a fresh
+    /// peer id.
+    pub async fn join_at(server: &TestServer, path: &str) -> Result<RawClient> {
+        let ws = ws_connect(server.addr, path, None).await?;
+        let mut client = RawClient {
+            ws,
+            peer_id: PeerId::new(""),
+            server_id: PeerId::new(""),
+            server_storage_id: None,
+        };
+        client.join(&unique_peer("raw")).await?;
+        Ok(client)
+    }
+
     /// Connects and joins as `peer_id`.
     pub async fn join_as(server: &TestServer, peer_id: &str) -> Result<RawClient> {
         let mut client = Self::connect(server).await?;

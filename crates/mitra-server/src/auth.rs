@@ -1,0 +1,564 @@
+//! Access control in the sync layer, when the server runs with
+//! [`AuthMode::Required`](crate::AuthMode::Required).
+//!
+//! - **The upgrade** (`/sync`): credentials come from the `token` query
+//!   parameter (an API token; the JavaScript WebSocket adapter cannot set
+//!   headers) or the `mitra_session` cookie. None, or one the access store
+//!   does not know, is answered HTTP 401 before any protocol message. A
+//!   request with an `Origin` header must come from the configured public
+//!   URL (or, without one, from the request's own `Host`): 403 otherwise,
+//!   against cross-site WebSocket hijacking. Failed attempts are counted per
+//!   IP address and logged with the address only (never the query string or
+//!   the secret); too many in a minute are answered 429.
+//! - **Every document message** ([`decide`]): the connection's principal
+//!   must have a role in the document's partnership. Otherwise a `request`
+//!   or `sync` is answered `doc-unavailable` and an ephemeral message is
+//!   dropped, exactly as for a document that does not exist. A `sync` from
+//!   a principal who may write, for a document storage does not have,
+//!   claims the document for the principal's partnership (it creates it).
+//!   A refused `request` is answered after the same grace period as a
+//!   request for a document nobody has (a creator's upload may be racing
+//!   it), so the two cannot be told apart by timing either.
+//!   Positive decisions are cached per connection and document, and the
+//!   cache is cleared when a role changes.
+//! - **Viewers** sync and receive documents, but the changes they send are
+//!   stripped by the document actor before the engine sees them (never
+//!   applied, stored or relayed), and the viewer gets an `error` message
+//!   saying the document is read-only for it (without being disconnected).
+//!   Their ephemeral messages (presence, cursors) are relayed: seeing who
+//!   else reads along is part of reading.
+//! - **Revocation** ([`watch_revocations`]): the access store's change
+//!   channel, and a poll of its audit log every half second for changes
+//!   made by another process (the command line), close the connections of a
+//!   revoked token, a removed member or an ended session with 1008
+//!   "access revoked".
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hyper::HeaderMap;
+use hyper::header;
+use mitra_access::{AccessChange, AccessStore, Principal, Role, Secret, SessionId};
+use mitra_protocol::{DocumentId, Message, Routed};
+use tokio::sync::broadcast;
+
+use crate::peers::{PeerHandle, close_code};
+use crate::server::Shared;
+
+/// The cookie that carries a session secret.
+pub const SESSION_COOKIE: &str = "mitra_session";
+/// The query parameter that carries an API token.
+pub const TOKEN_PARAMETER: &str = "token";
+/// Failed authentications one IP address may make per [`FAILURE_WINDOW`]
+/// before it is answered 429.
+pub const MAX_FAILURES: u32 = 10;
+/// The window over which failed authentications are counted.
+pub const FAILURE_WINDOW: Duration = Duration::from_secs(60);
+/// Most IP addresses whose failures are remembered (bounded memory).
+const MAX_TRACKED_ADDRESSES: usize = 10_000;
+/// How often the audit log is polled for changes made by other processes.
+const POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// The close reason of a connection whose access was taken away.
+pub const REVOKED_REASON: &str = "access revoked";
+
+/// Who an authenticated connection is.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    /// The user or token.
+    pub principal: Principal,
+    /// The session, when the user came with a session cookie.
+    pub session: Option<SessionId>,
+}
+
+/// Why an upgrade was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// No credentials, or credentials the store does not know: 401.
+    Unauthenticated,
+    /// The `Origin` is not this server's: 403.
+    ForeignOrigin,
+    /// Too many failed attempts from this address: 429.
+    RateLimited,
+    /// The access store failed: 503.
+    Unavailable,
+}
+
+/// Counts failed authentications per IP address over a fixed window.
+#[derive(Default)]
+pub struct FailureLimiter {
+    counts: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl FailureLimiter {
+    /// True while `ip` has used up its failures in the current window.
+    pub fn is_limited(&self, ip: IpAddr) -> bool {
+        let Ok(counts) = self.counts.lock() else {
+            return false;
+        };
+        counts
+            .get(&ip)
+            .is_some_and(|(start, n)| start.elapsed() < FAILURE_WINDOW && *n >= MAX_FAILURES)
+    }
+
+    /// Counts one failure of `ip`; returns how many it has in the window.
+    pub fn fail(&self, ip: IpAddr) -> u32 {
+        let Ok(mut counts) = self.counts.lock() else {
+            return 0;
+        };
+        if counts.len() >= MAX_TRACKED_ADDRESSES && !counts.contains_key(&ip) {
+            counts.retain(|_, (start, _)| start.elapsed() < FAILURE_WINDOW);
+            if counts.len() >= MAX_TRACKED_ADDRESSES {
+                // Under a flood from many addresses, forget the oldest half
+                // rather than grow.
+                let mut starts: Vec<Instant> = counts.values().map(|(s, _)| *s).collect();
+                starts.sort();
+                let cut = starts[starts.len() / 2];
+                counts.retain(|_, (start, _)| *start > cut);
+            }
+        }
+        let entry = counts.entry(ip).or_insert((Instant::now(), 0));
+        if entry.0.elapsed() >= FAILURE_WINDOW {
+            *entry = (Instant::now(), 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
+        entry.1
+    }
+}
+
+/// The secret a request presents: the `token` query parameter, else the
+/// session cookie. Never logged.
+fn presented(query: Option<&str>, headers: &HeaderMap) -> Option<(Secret, bool)> {
+    if let Some(query) = query {
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            if key == TOKEN_PARAMETER && !value.is_empty() {
+                return Some((Secret::from_presented(value.into_owned()), false));
+            }
+        }
+    }
+    for cookies in headers.get_all(header::COOKIE) {
+        let Ok(cookies) = cookies.to_str() else {
+            continue;
+        };
+        for pair in cookies.split(';') {
+            if let Some((name, value)) = pair.trim().split_once('=')
+                && name.trim() == SESSION_COOKIE
+                && !value.trim().is_empty()
+            {
+                return Some((Secret::from_presented(value.trim().to_owned()), true));
+            }
+        }
+    }
+    None
+}
+
+/// `scheme://host[:port]` of a URL, lowercased, with the default port
+/// dropped; `None` if it is not an http(s) or ws(s) URL.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let default_port = match scheme.as_str() {
+        "http" | "ws" => ":80",
+        "https" | "wss" => ":443",
+        _ => return None,
+    };
+    let authority = authority
+        .strip_suffix(default_port)
+        .unwrap_or(&authority)
+        .to_owned();
+    Some(format!("{scheme}://{authority}"))
+}
+
+/// Whether the request's `Origin` (if any) is this server's.
+pub fn origin_allowed(headers: &HeaderMap, public_url: Option<&str>) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        // Not a browser (browsers always send Origin on WebSocket upgrades).
+        return true;
+    };
+    let Some(origin) = origin.to_str().ok().and_then(origin_of) else {
+        return false;
+    };
+    match public_url {
+        Some(public) => origin_of(public).is_some_and(|p| p == origin),
+        None => {
+            let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+                return false;
+            };
+            let host = host.to_ascii_lowercase();
+            // The scheme is whatever the browser used; the host must match.
+            ["http", "https"]
+                .iter()
+                .filter_map(|scheme| origin_of(&format!("{scheme}://{host}")))
+                .any(|candidate| candidate == origin)
+        }
+    }
+}
+
+/// Authenticates a WebSocket upgrade (only called with an access store).
+pub async fn authenticate(
+    shared: &Shared,
+    store: &AccessStore,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    remote: std::net::SocketAddr,
+) -> Result<Authenticated, Refusal> {
+    let ip = remote.ip();
+    if shared.auth_failures.is_limited(ip) {
+        shared.metrics.error("auth_rate_limited");
+        tracing::warn!(%remote, "too many failed authentications: refusing a WebSocket upgrade");
+        return Err(Refusal::RateLimited);
+    }
+    if !origin_allowed(headers, shared.config.public_url.as_deref()) {
+        shared.metrics.error("auth_foreign_origin");
+        tracing::warn!(%remote, "WebSocket upgrade from a foreign Origin refused");
+        return Err(Refusal::ForeignOrigin);
+    }
+    let found = match presented(query, headers) {
+        None => Ok(None),
+        Some((secret, false)) => store.token_principal(&secret).await.map(|p| {
+            p.map(|principal| Authenticated {
+                principal,
+                session: None,
+            })
+        }),
+        Some((secret, true)) => match store.session(&secret).await {
+            Ok(Some(session)) => {
+                store
+                    .principal_for_user(&session.user.id)
+                    .await
+                    .map(|principal| {
+                        Some(Authenticated {
+                            principal,
+                            session: Some(session.id),
+                        })
+                    })
+            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(e),
+        },
+    };
+    match found {
+        Ok(Some(authenticated)) => Ok(authenticated),
+        Ok(None) => {
+            shared.metrics.error("auth_failed");
+            let failures = shared.auth_failures.fail(ip);
+            tracing::warn!(%remote, failures, "WebSocket upgrade without valid credentials refused");
+            Err(Refusal::Unauthenticated)
+        }
+        Err(e) => {
+            shared.metrics.error("access_store");
+            tracing::error!(%remote, error = %e, "the access store failed while authenticating");
+            Err(Refusal::Unavailable)
+        }
+    }
+}
+
+/// One connection's identity and its cached access decisions.
+pub struct ConnectionAccess {
+    /// Who the connection is.
+    pub authenticated: Authenticated,
+    /// The principal, shared with the document actors (for attribution).
+    pub principal: Arc<Principal>,
+    /// Role per document, as last decided (positive decisions only).
+    roles: Mutex<HashMap<DocumentId, Role>>,
+}
+
+impl ConnectionAccess {
+    /// A connection's access state, with nothing decided yet.
+    pub fn new(authenticated: Authenticated) -> ConnectionAccess {
+        ConnectionAccess {
+            principal: Arc::new(authenticated.principal.clone()),
+            authenticated,
+            roles: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn cached(&self, document: &DocumentId) -> Option<Role> {
+        self.roles.lock().ok()?.get(document).copied()
+    }
+
+    fn remember(&self, document: DocumentId, role: Role) {
+        if let Ok(mut roles) = self.roles.lock() {
+            roles.insert(document, role);
+        }
+    }
+
+    /// Forgets every decision, so the next message re-checks the store.
+    pub fn forget(&self) {
+        if let Ok(mut roles) = self.roles.lock() {
+            roles.clear();
+        }
+    }
+
+    /// Should this connection close because of `change`? (A role change
+    /// only clears the cache.)
+    fn affected_by(&self, change: &AccessChange) -> bool {
+        let principal = &self.authenticated.principal;
+        match change {
+            AccessChange::TokenRevoked { token, .. } => principal.token_id() == Some(token),
+            AccessChange::MemberRemoved { user, .. } => {
+                principal.user().is_some_and(|u| &u.id == user)
+            }
+            AccessChange::SessionEnded { session, .. } => {
+                self.authenticated.session.as_ref() == Some(session)
+            }
+            AccessChange::SessionsEnded { user } => {
+                self.authenticated.session.is_some()
+                    && principal.user().is_some_and(|u| &u.id == user)
+            }
+            AccessChange::RoleChanged { user, .. } => {
+                if principal.user().is_some_and(|u| &u.id == user) {
+                    self.forget();
+                }
+                false
+            }
+        }
+    }
+}
+
+/// What to do with a document message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Route it; `read_only` for a viewer (its changes are stripped).
+    Allow {
+        /// The connection may not change this document.
+        read_only: bool,
+    },
+    /// Answer as for a document that does not exist.
+    Unavailable,
+}
+
+/// Decides whether a `sync`, `request` or ephemeral message for a document
+/// may reach the document's actor.
+pub async fn decide(
+    shared: &Shared,
+    store: &AccessStore,
+    access: &ConnectionAccess,
+    routed: &Routed,
+    document: DocumentId,
+) -> Decision {
+    if let Some(role) = access.cached(&document) {
+        return Decision::Allow {
+            read_only: !role.can_write(),
+        };
+    }
+    let principal = &access.authenticated.principal;
+    let key = document.to_string();
+    // A `request` racing its creator's first upload waits the same grace
+    // as in open mode before it is refused, whatever the reason: a
+    // document of another partnership looks exactly like one not yet
+    // created.
+    let attempts = if matches!(routed, Routed::Sync { request: true, .. }) {
+        2
+    } else {
+        1
+    };
+    for attempt in 0..attempts {
+        if attempt > 0 {
+            tokio::time::sleep(shared.config.unavailable_grace).await;
+        }
+        match store.document_access(principal, &key).await {
+            Ok(Some(found)) => {
+                access.remember(document, found.role);
+                return Decision::Allow {
+                    read_only: !found.can_write(),
+                };
+            }
+            Ok(None) => {}
+            Err(e) => {
+                shared.metrics.error("access_store");
+                tracing::error!(document = %document, error = %e, "the access store failed; treating the document as unavailable");
+                return Decision::Unavailable;
+            }
+        }
+    }
+    // Not reachable for this principal. A peer that syncs (not requests)
+    // a document with content, which storage does not have, is creating it.
+    let Routed::Sync {
+        message,
+        request: false,
+    } = routed
+    else {
+        return Decision::Unavailable;
+    };
+    let has_content = automerge::sync::Message::decode(&message.data)
+        .is_ok_and(|m| !m.heads.is_empty() || !m.changes.is_empty());
+    if !has_content || shared.documents.is_loaded(&document) {
+        return Decision::Unavailable;
+    }
+    match shared.storage.load(&document).await {
+        Ok(None) => {}
+        Ok(Some(stored)) if stored.snapshot.is_none() && stored.chunks.is_empty() => {}
+        Ok(Some(_)) => return Decision::Unavailable,
+        Err(e) => {
+            tracing::warn!(document = %document, error = %e, "storage failed while checking a new document");
+            return Decision::Unavailable;
+        }
+    }
+    match store.claim_document(principal, &key, None).await {
+        Ok(claimed) => {
+            tracing::info!(document = %document, partnership = %claimed.partnership,
+                actor = %principal.actor(), "new document claimed for its creator's partnership");
+            access.remember(document, claimed.role);
+            Decision::Allow {
+                read_only: !claimed.can_write(),
+            }
+        }
+        Err(e) => {
+            tracing::debug!(document = %document, error = %e, "new document not claimed");
+            Decision::Unavailable
+        }
+    }
+}
+
+/// The `doc-unavailable` answer to a peer for a document it may not see.
+pub fn unavailable(shared: &Shared, handle: &PeerHandle, document: DocumentId) {
+    let message = Message::DocUnavailable {
+        sender_id: shared.identity.peer_id.clone(),
+        target_id: handle.peer.peer.clone(),
+        document_id: document,
+    };
+    shared.peers.send(&handle.peer, &message, &shared.metrics);
+}
+
+/// Applies one access change to the live connections: closes those it
+/// takes access from; clears cached decisions on a role change.
+pub fn apply_change(shared: &Shared, change: &AccessChange) {
+    for handle in shared.peers.handles() {
+        if let Some(access) = &handle.access
+            && access.affected_by(change)
+        {
+            tracing::info!(peer = %handle.peer.peer, connection = handle.peer.connection.0,
+                actor = %access.authenticated.principal.actor(), "access revoked: closing connection");
+            shared.metrics.error("access_revoked");
+            handle.close(close_code::POLICY_VIOLATION, REVOKED_REASON);
+        }
+    }
+}
+
+/// After missing change events: re-check every connection against the
+/// store (tokens still valid, sessions still open) and clear caches.
+async fn recheck_all(shared: &Shared, store: &AccessStore) {
+    for handle in shared.peers.handles() {
+        let Some(access) = &handle.access else {
+            continue;
+        };
+        access.forget();
+        let still = match (
+            &access.authenticated.principal,
+            &access.authenticated.session,
+        ) {
+            (principal @ Principal::Token { partnership, .. }, _) => store
+                .role_for(principal, partnership)
+                .await
+                .map(|r| r.is_some()),
+            (Principal::User { user, .. }, _) => store.user(&user.id).await.map(|u| u.is_some()),
+        };
+        if matches!(still, Ok(false)) {
+            handle.close(close_code::POLICY_VIOLATION, REVOKED_REASON);
+        }
+    }
+}
+
+/// Watches the access store for revocations until the server shuts down:
+/// its change channel (this process) and its audit log (other processes).
+pub async fn watch_revocations(shared: Arc<Shared>, store: Arc<AccessStore>) {
+    let mut changes = store.subscribe();
+    let mut last = match store.last_audit_id().await {
+        Ok(id) => id,
+        Err(e) => {
+            tracing::error!(error = %e, "reading the audit log failed; revocations by other processes are not watched");
+            mitra_access::AuditId(i64::MAX)
+        }
+    };
+    let mut poll = tokio::time::interval(POLL_INTERVAL);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = shared.shutdown.cancelled() => return,
+            received = changes.recv() => match received {
+                Ok(change) => apply_change(&shared, &change),
+                Err(broadcast::error::RecvError::Lagged(_)) => recheck_all(&shared, &store).await,
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            _ = poll.tick() => {
+                if last.0 == i64::MAX {
+                    continue;
+                }
+                match store.access_changes_after(last).await {
+                    Ok(found) => {
+                        for (id, change) in found {
+                            apply_change(&shared, &change);
+                            last = id;
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "polling the audit log failed"),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        assert_eq!(
+            origin_of("https://Mitra.example.org:443/x").as_deref(),
+            Some("https://mitra.example.org")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(origin_of("file://x"), None);
+        assert_eq!(origin_of("garbage"), None);
+        let mut headers = HeaderMap::new();
+        assert!(origin_allowed(&headers, Some("https://a.example")));
+        headers.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        assert!(!origin_allowed(&headers, Some("https://a.example")));
+        headers.insert(header::ORIGIN, "https://a.example".parse().unwrap());
+        assert!(origin_allowed(&headers, Some("https://a.example/")));
+        headers.insert(header::HOST, "127.0.0.1:9000".parse().unwrap());
+        headers.insert(header::ORIGIN, "http://127.0.0.1:9000".parse().unwrap());
+        assert!(origin_allowed(&headers, None));
+        headers.insert(header::ORIGIN, "http://127.0.0.1:9001".parse().unwrap());
+        assert!(!origin_allowed(&headers, None));
+    }
+
+    #[test]
+    fn token_and_cookie_are_found() {
+        let mut headers = HeaderMap::new();
+        assert!(presented(Some("a=b"), &headers).is_none());
+        let (secret, cookie) = presented(Some("x=1&token=mitra_tok_abc"), &headers).unwrap();
+        assert_eq!(secret.expose(), "mitra_tok_abc");
+        assert!(!cookie);
+        headers.insert(
+            header::COOKIE,
+            "a=b; mitra_session=mitra_ses_xyz".parse().unwrap(),
+        );
+        let (secret, cookie) = presented(None, &headers).unwrap();
+        assert_eq!(secret.expose(), "mitra_ses_xyz");
+        assert!(cookie);
+    }
+
+    #[test]
+    fn failures_are_limited_per_address() {
+        let limiter = FailureLimiter::default();
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        for _ in 0..MAX_FAILURES {
+            assert!(!limiter.is_limited(ip));
+            limiter.fail(ip);
+        }
+        assert!(limiter.is_limited(ip));
+        assert!(!limiter.is_limited("127.0.0.2".parse().unwrap()));
+    }
+}

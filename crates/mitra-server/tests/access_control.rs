@@ -1,0 +1,658 @@
+//! Access control in the sync layer (`auth = required`): the upgrade is
+//! authenticated, every document message is checked against the access
+//! store, viewers cannot change anything, and revocation closes live
+//! connections within a second.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
+use automerge::{Automerge, ReadDoc, transaction::Transactable};
+use common::*;
+use mitra_access::{AccessStore, Actor, NewUser, PartnershipId, Role, Secret, TokenInfo};
+use mitra_protocol::{DocumentId, Message};
+use mitra_server::AuthMode;
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+/// Everything the server logs in this test binary.
+fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = Arc::clone(&buffer);
+        let _ = tracing_subscriber::fmt()
+            // The server side only: clients (samod) may log their own URLs.
+            .with_env_filter("off,mitra_server=trace,mitra_access=trace,mitra_protocol=trace")
+            .with_ansi(false)
+            .with_writer(move || LogWriter(Arc::clone(&writer)))
+            .try_init();
+        buffer
+    })
+}
+
+struct LogWriter(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn logged() -> String {
+    String::from_utf8_lossy(&logs().lock().unwrap()).into_owned()
+}
+
+async fn start() -> TestServer {
+    logs();
+    TestServer::start_with(|c| c.auth = AuthMode::Required).await
+}
+
+fn store(server: &TestServer) -> &AccessStore {
+    server.shared.access.as_deref().unwrap()
+}
+
+async fn partnership(server: &TestServer, name: &str) -> PartnershipId {
+    store(server)
+        .create_partnership_as_system(name)
+        .await
+        .unwrap()
+        .id
+}
+
+async fn token(server: &TestServer, p: &PartnershipId, role: Role) -> (TokenInfo, Secret) {
+    store(server)
+        .create_token(&Actor::System, p, role, "test token")
+        .await
+        .unwrap()
+}
+
+fn path(secret: &Secret) -> String {
+    format!("/sync?token={}", secret.expose())
+}
+
+/// The HTTP status of a WebSocket upgrade at `path` (101 when it succeeds).
+async fn upgrade_status(server: &TestServer, path: &str, origin: Option<&str>) -> u16 {
+    let mut request = format!("ws://{}{path}", server.addr)
+        .into_client_request()
+        .unwrap();
+    if let Some(origin) = origin {
+        request
+            .headers_mut()
+            .insert("Origin", origin.parse().unwrap());
+    }
+    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    match tokio::time::timeout(TIMEOUT, tokio_tungstenite::client_async(request, stream))
+        .await
+        .unwrap()
+    {
+        Ok((_, response)) => response.status().as_u16(),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
+        Err(e) => panic!("upgrade failed: {e}"),
+    }
+}
+
+fn changed(doc: &mut Automerge, key: &str, value: &str) {
+    doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+        tx.put(automerge::ROOT, key, value)?;
+        Ok(())
+    })
+    .unwrap();
+}
+
+/// Drains what arrives for `quiet` and returns every message.
+async fn drain(client: &mut RawClient, quiet: Duration) -> Vec<Message> {
+    let mut out = Vec::new();
+    while let Event::Message(m) = client.next_event(quiet).await {
+        out.push(m);
+    }
+    out
+}
+
+#[tokio::test]
+async fn upgrades_without_valid_credentials_get_401_and_the_token_is_never_logged() {
+    let server = start().await;
+    assert_eq!(upgrade_status(&server, "/sync", None).await, 401);
+    let bogus = "mitra_tok_NotARealTokenButSecretAnyway1234567890";
+    assert_eq!(
+        upgrade_status(&server, &format!("/sync?token={bogus}"), None).await,
+        401
+    );
+    // A raw request: the 401 carries no protocol message, just text.
+    let response = http_request(
+        server.addr,
+        &format!(
+            "GET /sync?token={bogus} HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\n\
+             Connection: close\r\nSec-WebSocket-Version: 13\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+            server.addr
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status, 401);
+    assert!(response.body.contains("authentication required"));
+    assert!(server.metric("mitra_errors_total{kind=\"auth_failed\"}") >= 3.0);
+
+    // A valid token connects, and neither it nor the bad one is logged.
+    let p = partnership(&server, "Logged").await;
+    let (_, secret) = token(&server, &p, Role::Editor).await;
+    let client = RawClient::join_at(&server, &path(&secret)).await.unwrap();
+    client.close().await;
+    let logs = logged();
+    assert!(logs.contains("without valid credentials"), "{logs}");
+    assert!(!logs.contains(bogus), "a presented token was logged");
+    assert!(!logs.contains(secret.expose()), "a valid token was logged");
+    assert!(
+        !logs.contains("mitra_tok_"),
+        "something token-like was logged: {:?}",
+        logs.lines()
+            .filter(|l| l.contains("mitra_tok_"))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn a_foreign_origin_is_refused_with_403() {
+    let server = start().await;
+    let p = partnership(&server, "Origins").await;
+    let (_, secret) = token(&server, &p, Role::Editor).await;
+    let path = path(&secret);
+    assert_eq!(
+        upgrade_status(&server, &path, Some("http://evil.example")).await,
+        403
+    );
+    let own = format!("http://{}", server.addr);
+    assert_eq!(upgrade_status(&server, &path, Some(&own)).await, 101);
+    assert_eq!(upgrade_status(&server, &path, None).await, 101);
+
+    let mut with_public = TestServer::start_with(|c| {
+        c.auth = AuthMode::Required;
+        c.public_url = Some("https://mitra.example.org".into());
+    })
+    .await;
+    let p = partnership(&with_public, "Public").await;
+    let (_, secret) = token(&with_public, &p, Role::Viewer).await;
+    let path = format!("/sync?token={}", secret.expose());
+    assert_eq!(
+        upgrade_status(&with_public, &path, Some("https://mitra.example.org")).await,
+        101
+    );
+    assert_eq!(upgrade_status(&with_public, &path, Some(&own)).await, 403);
+    with_public.stop().await.0.unwrap();
+}
+
+#[tokio::test]
+async fn repeated_failures_from_one_address_are_rate_limited() {
+    let server = start().await;
+    let mut statuses = Vec::new();
+    for i in 0..12 {
+        statuses
+            .push(upgrade_status(&server, &format!("/sync?token=mitra_tok_bad{i}"), None).await);
+    }
+    assert!(statuses[..10].iter().all(|s| *s == 401), "{statuses:?}");
+    assert_eq!(statuses[11], 429, "{statuses:?}");
+}
+
+#[tokio::test]
+async fn a_partnership_never_sees_another_partnerships_documents() {
+    let server = start().await;
+    let a = partnership(&server, "A").await;
+    let b = partnership(&server, "B").await;
+    let (info_a, token_a) = token(&server, &a, Role::Editor).await;
+    let (_, token_b) = token(&server, &b, Role::Editor).await;
+
+    // An editor of A creates a document: it joins A.
+    let mut alice = RawClient::join_at(&server, &path(&token_a)).await.unwrap();
+    let id = random_document_id();
+    let mut doc = document_with("title", "A's secret plan");
+    alice
+        .upload(id, &mut doc, &mut SyncState::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        store(&server)
+            .document_partnership(&id.to_string())
+            .await
+            .unwrap(),
+        Some(a.clone())
+    );
+    // Every change it accepted is attributed to the token that delivered it.
+    let history = store(&server).history(&id.to_string()).await.unwrap();
+    let hashes: Vec<String> = doc
+        .get_changes(&[])
+        .iter()
+        .map(|c| c.hash().to_string())
+        .collect();
+    assert_eq!(history.len(), hashes.len(), "{history:?}");
+    for entry in &history {
+        assert!(hashes.contains(&entry.change_hash));
+        assert_eq!(entry.token_id.as_ref(), Some(&info_a.id));
+        assert_eq!(entry.display_name, "test token");
+    }
+
+    // B cannot request it, sync it or send ephemeral messages for it.
+    let mut bob = RawClient::join_at(&server, &path(&token_b)).await.unwrap();
+    assert!(matches!(bob.fetch(id).await.unwrap(), Fetched::Unavailable));
+    let forged = document_with("title", "B overwrites");
+    let first = forged.generate_sync_message(&mut SyncState::new()).unwrap();
+    bob.send_sync(id, first.encode()).await.unwrap();
+    match bob.recv(TIMEOUT).await.unwrap() {
+        Message::DocUnavailable { document_id, .. } => assert_eq!(document_id, id),
+        other => panic!("expected doc-unavailable, got {other:?}"),
+    }
+    bob.send_ephemeral(id, 1, vec![0xa0]).await.unwrap();
+    // B's view is exactly that of a document that does not exist.
+    let missing = random_document_id();
+    assert!(matches!(
+        bob.fetch(missing).await.unwrap(),
+        Fetched::Unavailable
+    ));
+    bob.expect_silence(Duration::from_millis(300))
+        .await
+        .unwrap();
+    // A heard nothing from B.
+    for m in drain(&mut alice, Duration::from_millis(500)).await {
+        assert!(
+            !matches!(m, Message::Ephemeral(_) | Message::Sync(_)),
+            "A received {m:?}"
+        );
+    }
+    // And the document is unchanged.
+    let mut carol = RawClient::join_at(&server, &path(&token_a)).await.unwrap();
+    let fetched = carol.fetch_document(id).await.unwrap();
+    assert_eq!(
+        get_str(&fetched, "title").as_deref(),
+        Some("A's secret plan")
+    );
+    // B's own new document joins B, and A cannot see it.
+    let id_b = random_document_id();
+    let mut doc_b = document_with("title", "B's");
+    bob.upload(id_b, &mut doc_b, &mut SyncState::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        store(&server)
+            .document_partnership(&id_b.to_string())
+            .await
+            .unwrap(),
+        Some(b)
+    );
+    assert!(matches!(
+        carol.fetch(id_b).await.unwrap(),
+        Fetched::Unavailable
+    ));
+}
+
+#[tokio::test]
+async fn a_document_that_existed_before_access_control_is_unavailable_until_assigned() {
+    let mut server = TestServer::start().await;
+    let id = random_document_id();
+    let mut open = RawClient::joined(&server).await.unwrap();
+    open.upload(id, &mut document_with("k", "v"), &mut SyncState::new())
+        .await
+        .unwrap();
+    open.close().await;
+    server.config.auth = AuthMode::Required;
+    server.restart().await;
+    let a = partnership(&server, "Late").await;
+    let (_, secret) = token(&server, &a, Role::Editor).await;
+    let mut client = RawClient::join_at(&server, &path(&secret)).await.unwrap();
+    // Not claimable by syncing: it exists.
+    let doc = document_with("k", "hijack");
+    let first = doc.generate_sync_message(&mut SyncState::new()).unwrap();
+    client.send_sync(id, first.encode()).await.unwrap();
+    assert!(matches!(
+        client.recv(TIMEOUT).await.unwrap(),
+        Message::DocUnavailable { .. }
+    ));
+    store(&server)
+        .assign_document(&id.to_string(), &a)
+        .await
+        .unwrap();
+    let mut fresh = RawClient::join_at(&server, &path(&secret)).await.unwrap();
+    let fetched = fresh.fetch_document(id).await.unwrap();
+    assert_eq!(get_str(&fetched, "k").as_deref(), Some("v"));
+}
+
+#[tokio::test]
+async fn a_viewer_receives_documents_but_its_changes_are_never_applied_or_relayed() {
+    let server = start().await;
+    let a = partnership(&server, "Read only").await;
+    let (_, editor) = token(&server, &a, Role::Editor).await;
+    let (_, viewer) = token(&server, &a, Role::Viewer).await;
+
+    let id = random_document_id();
+    let mut editor_doc = document_with("title", "original");
+    let mut editor_state = SyncState::new();
+    let mut ed = RawClient::join_at(&server, &path(&editor)).await.unwrap();
+    ed.upload(id, &mut editor_doc, &mut editor_state)
+        .await
+        .unwrap();
+
+    // The viewer gets the document.
+    let mut view = RawClient::join_at(&server, &path(&viewer)).await.unwrap();
+    let mut viewer_doc = view.fetch_document(id).await.unwrap();
+    assert_eq!(get_str(&viewer_doc, "title").as_deref(), Some("original"));
+    // A viewer cannot create documents either.
+    let new_id = random_document_id();
+    let first = document_with("x", "y")
+        .generate_sync_message(&mut SyncState::new())
+        .unwrap();
+    view.send_sync(new_id, first.encode()).await.unwrap();
+    assert!(matches!(
+        view.recv(TIMEOUT).await.unwrap(),
+        Message::DocUnavailable { .. }
+    ));
+
+    // The viewer changes it and pushes the change in a sync message.
+    changed(&mut viewer_doc, "title", "defaced");
+    let change = viewer_doc.get_last_local_change().unwrap().hash();
+    let mut message = viewer_doc
+        .generate_sync_message(&mut SyncState::new())
+        .unwrap();
+    message.changes = vec![
+        viewer_doc
+            .get_last_local_change()
+            .unwrap()
+            .raw_bytes()
+            .to_vec(),
+    ]
+    .into();
+    view.send_sync(id, message.encode()).await.unwrap();
+    let answers = drain(&mut view, Duration::from_millis(800)).await;
+    assert!(
+        answers
+            .iter()
+            .any(|m| matches!(m, Message::Error { message, .. } if message.contains("read-only"))),
+        "the viewer is told: {answers:?}"
+    );
+    // Still connected, and the server's messages say read-only.
+    for m in &answers {
+        if let Message::Sync(m) = m {
+            let decoded = SyncMessage::decode(&m.data).unwrap();
+            assert!(!decoded.heads.contains(&change));
+        }
+    }
+
+    // The editor received nothing carrying the change.
+    for m in drain(&mut ed, Duration::from_millis(300)).await {
+        if let Message::Sync(m) = m {
+            let decoded = SyncMessage::decode(&m.data).unwrap();
+            assert!(decoded.changes.is_empty(), "a change was relayed");
+            assert!(!decoded.heads.contains(&change));
+        }
+    }
+    // It is not stored or applied: a fresh client sees the original.
+    let mut other = RawClient::join_at(&server, &path(&editor)).await.unwrap();
+    let fetched = other.fetch_document(id).await.unwrap();
+    assert_eq!(get_str(&fetched, "title").as_deref(), Some("original"));
+    assert!(fetched.get_change_by_hash(&change).is_none());
+    // The editor still edits normally, and the viewer receives it.
+    changed(&mut editor_doc, "title", "edited");
+    ed.upload(id, &mut editor_doc, &mut editor_state)
+        .await
+        .unwrap();
+    let mut after = RawClient::join_at(&server, &path(&viewer)).await.unwrap();
+    let fetched = after.fetch_document(id).await.unwrap();
+    assert_eq!(get_str(&fetched, "title").as_deref(), Some("edited"));
+}
+
+/// Waits for the server to close `client`; returns how long it took.
+async fn closed_within(client: &mut RawClient, limit: Duration) -> (u16, String) {
+    let started = Instant::now();
+    let closed = client.expect_closed(limit).await.unwrap();
+    assert!(started.elapsed() <= limit, "took {:?}", started.elapsed());
+    (closed.code.unwrap_or(0), closed.reason)
+}
+
+#[tokio::test]
+async fn revoking_a_token_closes_its_connections_within_a_second() {
+    let server = start().await;
+    let a = partnership(&server, "Revoked").await;
+    let (info, secret) = token(&server, &a, Role::Editor).await;
+    let (_, other) = token(&server, &a, Role::Editor).await;
+    let mut client = RawClient::join_at(&server, &path(&secret)).await.unwrap();
+    let mut bystander = RawClient::join_at(&server, &path(&other)).await.unwrap();
+    store(&server)
+        .revoke_token(&Actor::System, &info.id)
+        .await
+        .unwrap();
+    let (code, reason) = closed_within(&mut client, Duration::from_secs(1)).await;
+    assert_eq!((code, reason.as_str()), (1008, "access revoked"));
+    bystander
+        .expect_silence(Duration::from_millis(200))
+        .await
+        .unwrap();
+    // And it no longer connects.
+    assert_eq!(upgrade_status(&server, &path(&secret), None).await, 401);
+}
+
+#[tokio::test]
+async fn a_token_revoked_by_another_process_closes_its_connections_within_a_second() {
+    let server = start().await;
+    let a = partnership(&server, "Elsewhere").await;
+    let (info, secret) = token(&server, &a, Role::Viewer).await;
+    let mut client = RawClient::join_at(&server, &path(&secret)).await.unwrap();
+    // Like `mitra token revoke`: a second store on the same file.
+    let cli = AccessStore::open(server.dir.path()).await.unwrap();
+    cli.revoke_token(&Actor::System, &info.id).await.unwrap();
+    cli.close().await;
+    let (code, reason) = closed_within(&mut client, Duration::from_millis(1500)).await;
+    assert_eq!((code, reason.as_str()), (1008, "access revoked"));
+}
+
+#[tokio::test]
+async fn open_mode_needs_no_credentials() {
+    let server = TestServer::start().await;
+    assert!(server.shared.access.is_none());
+    let mut client = RawClient::joined(&server).await.unwrap();
+    let id: DocumentId = random_document_id();
+    client
+        .upload(id, &mut document_with("k", "v"), &mut SyncState::new())
+        .await
+        .unwrap();
+}
+
+/// A samod repo connected with `?token=`.
+async fn samod_with(server: &TestServer, secret: &Secret) -> (samod::Repo, samod::DialerHandle) {
+    let repo = samod::Repo::build_tokio().load().await;
+    let url = samod::Url::parse(&format!("ws://{}{}", server.addr, path(secret))).unwrap();
+    let dialer = repo
+        .dial_websocket(
+            url,
+            samod::BackoffConfig {
+                initial_delay: Duration::from_millis(50),
+                max_delay: Duration::from_millis(500),
+                max_retries: None,
+            },
+        )
+        .unwrap();
+    tokio::time::timeout(TIMEOUT, dialer.established())
+        .await
+        .expect("samod connects")
+        .unwrap();
+    (repo, dialer)
+}
+
+fn read(handle: &samod::DocHandle, key: &str) -> Option<String> {
+    handle.with_document(|doc| get_str(doc, key))
+}
+
+fn write(handle: &samod::DocHandle, key: &str, value: &str) {
+    handle.with_document(|doc| changed(doc, key, value));
+}
+
+async fn eventually(what: &str, condition: impl Fn() -> bool) {
+    let deadline = Instant::now() + TIMEOUT;
+    while !condition() {
+        assert!(Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn samod_with_tokens_editors_share_viewers_read_and_strangers_see_nothing() {
+    let server = start().await;
+    let a = partnership(&server, "Samod A").await;
+    let b = partnership(&server, "Samod B").await;
+    let (_, editor) = token(&server, &a, Role::Editor).await;
+    let (_, viewer) = token(&server, &a, Role::Viewer).await;
+    let (_, stranger) = token(&server, &b, Role::Editor).await;
+
+    let (alice, _a) = samod_with(&server, &editor).await;
+    let mut doc = Automerge::new();
+    changed(&mut doc, "title", "from alice");
+    let created = tokio::time::timeout(TIMEOUT, alice.create(doc))
+        .await
+        .unwrap()
+        .unwrap();
+    let id = created.document_id().clone();
+
+    // The viewer finds it and follows live edits.
+    let (vera, _v) = samod_with(&server, &viewer).await;
+    let seen = tokio::time::timeout(TIMEOUT, vera.find(id.clone()))
+        .await
+        .unwrap()
+        .unwrap()
+        .expect("the viewer finds the document");
+    eventually("the viewer reads it", || {
+        read(&seen, "title").as_deref() == Some("from alice")
+    })
+    .await;
+    // Its own edit stays its own.
+    write(&seen, "title", "from vera");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(read(&created, "title").as_deref(), Some("from alice"));
+    write(&created, "body", "more from alice");
+    eventually("the viewer still receives edits", || {
+        read(&seen, "body").as_deref() == Some("more from alice")
+    })
+    .await;
+    assert_eq!(read(&created, "title").as_deref(), Some("from alice"));
+
+    // Another partnership's editor does not find it.
+    let (sam, _s) = samod_with(&server, &stranger).await;
+    let found = tokio::time::timeout(TIMEOUT, sam.find(id.clone()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(found.is_none(), "a stranger found the document");
+    assert_eq!(read(&created, "title").as_deref(), Some("from alice"));
+}
+
+/// Joins with a session cookie (what a signed-in browser sends).
+async fn join_with_cookie(server: &TestServer, session: &Secret) -> RawClient {
+    let mut request = format!("ws://{}/sync", server.addr)
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Cookie",
+        format!("theme=dark; mitra_session={}", session.expose())
+            .parse()
+            .unwrap(),
+    );
+    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let (ws, _) = tokio::time::timeout(TIMEOUT, tokio_tungstenite::client_async(request, stream))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut client = RawClient {
+        ws,
+        peer_id: mitra_protocol::PeerId::new(""),
+        server_id: mitra_protocol::PeerId::new(""),
+        server_storage_id: None,
+    };
+    client.join(&unique_peer("browser")).await.unwrap();
+    client
+}
+
+#[tokio::test]
+async fn a_signed_in_member_syncs_by_cookie_and_is_closed_when_removed() {
+    let server = start().await;
+    let access = store(&server);
+    let owner = access
+        .create_user(NewUser::with_password(
+            "owner",
+            "long enough password",
+            "Olivia Owner",
+            "Dinas Lingkungan Hidup",
+        ))
+        .await
+        .unwrap();
+    let member = access
+        .create_user(NewUser::with_password(
+            "member",
+            "another long password",
+            "Budi Member",
+            "Sekolah Hijau",
+        ))
+        .await
+        .unwrap();
+    let p = access
+        .create_partnership(&owner.id, "Udara Bersih")
+        .await
+        .unwrap();
+    access
+        .add_member(
+            &Actor::User(owner.id.clone()),
+            &p.id,
+            &member.id,
+            Role::Editor,
+        )
+        .await
+        .unwrap();
+    let (_, session) = access.create_session(&member.id).await.unwrap();
+
+    // The member creates a document; it joins their only partnership and
+    // is attributed to them.
+    let mut client = join_with_cookie(&server, &session).await;
+    let id = random_document_id();
+    client
+        .upload(id, &mut document_with("k", "v"), &mut SyncState::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        access.document_partnership(&id.to_string()).await.unwrap(),
+        Some(p.id.clone())
+    );
+    let history = access.history(&id.to_string()).await.unwrap();
+    assert!(!history.is_empty());
+    assert!(
+        history
+            .iter()
+            .all(|h| h.user_id.as_ref() == Some(&member.id)
+                && h.display_name == "Budi Member"
+                && h.organisation == "Sekolah Hijau")
+    );
+
+    // A bad cookie is refused.
+    let mut request = format!("ws://{}/sync", server.addr)
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("Cookie", "mitra_session=mitra_ses_forged".parse().unwrap());
+    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    match tokio_tungstenite::client_async(request, stream).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 401),
+        other => panic!("expected 401, got {:?}", other.map(|_| ())),
+    }
+
+    // Removing the member closes their connection within a second.
+    access
+        .remove_member(&Actor::User(owner.id.clone()), &p.id, &member.id)
+        .await
+        .unwrap();
+    let (code, reason) = closed_within(&mut client, Duration::from_secs(1)).await;
+    assert_eq!((code, reason.as_str()), (1008, "access revoked"));
+}
