@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mitra_access::{
     AUDIT_CSV_HEADER, AccessChange, AccessError, AccessOptions, AccessStore, Actor, AuditKind,
@@ -339,23 +339,6 @@ async fn wrong_password_and_unknown_user_look_the_same() {
     assert_eq!(
         f.store.verify_login("oidc-only", "").await,
         Err(AccessError::InvalidCredentials)
-    );
-
-    // The unknown user costs an Argon2 verification too. Compare the
-    // fastest of a few tries of each, with a wide margin for a busy machine.
-    let mut wrong = Duration::MAX;
-    let mut unknown = Duration::MAX;
-    for _ in 0..3 {
-        let start = Instant::now();
-        let _ = f.store.verify_login("ayu", "wrong password").await;
-        wrong = wrong.min(start.elapsed());
-        let start = Instant::now();
-        let _ = f.store.verify_login("nobody", "wrong password").await;
-        unknown = unknown.min(start.elapsed());
-    }
-    assert!(
-        unknown * 3 >= wrong,
-        "unknown user took {unknown:?}, wrong password {wrong:?}"
     );
 }
 
