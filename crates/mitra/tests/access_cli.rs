@@ -3,29 +3,11 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::process::{Command, Output};
+mod common;
 
 use mitra_protocol::DocumentId;
 
-fn mitra(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mitra"))
-        .args(args)
-        .env_remove("MITRA_DATA_DIR")
-        .env_remove("MITRA_LOG")
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "mitra failed: {}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
+use common::{mitra, succeeds as stdout};
 
 #[test]
 fn partnerships_and_tokens_are_created_listed_and_revoked() {
@@ -187,27 +169,14 @@ fn serve_until(
     until: &str,
     linger: std::time::Duration,
 ) -> (Vec<String>, String) {
-    use std::io::{BufRead, BufReader};
     let log = tempfile::NamedTempFile::new().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mitra"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", dir])
+    let mut child = common::command(&["serve", "--listen", "127.0.0.1:0", "--data-dir", dir])
         .args(extra)
-        .env_remove("MITRA_NO_DEMO")
-        .env_remove("MITRA_AUTH")
-        .env_remove("MITRA_LOG")
         .stdout(std::process::Stdio::piped())
         .stderr(log.reopen().unwrap())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            if tx.send(line.unwrap_or_default()).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = common::lines(child.stdout.take().unwrap());
     let mut lines = Vec::new();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while !lines.iter().any(|l: &String| l.contains(until)) {

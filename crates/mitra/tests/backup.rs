@@ -7,8 +7,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::Arc;
@@ -28,47 +29,17 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 // Running the binary
 // ---------------------------------------------------------------------------
 
+use common::{arg, fails, lines, succeeds};
+
 /// `mitra` with `args`, in `cwd`, with no MITRA_* setting from outside.
 fn command(cwd: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mitra"));
-    command
-        .args(args)
-        .current_dir(cwd)
-        .env("RUST_BACKTRACE", "0");
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("MITRA_") {
-            command.env_remove(key);
-        }
-    }
+    let mut command = common::command(args);
+    command.current_dir(cwd);
     command
 }
 
 fn mitra(cwd: &Path, args: &[&str]) -> Output {
-    command(cwd, args).output().unwrap()
-}
-
-fn succeeds(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "mitra failed: {}\nstdout: {}\nstderr: {}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn fails(output: &Output) -> String {
-    assert!(
-        !output.status.success(),
-        "mitra should have failed; stdout: {}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-fn arg(path: &Path) -> &str {
-    path.to_str().unwrap()
+    common::mitra_in(cwd, args)
 }
 
 /// A running `mitra serve`, killed on drop.
@@ -96,15 +67,7 @@ impl Served {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                if tx.send(line.unwrap_or_default()).is_err() {
-                    break;
-                }
-            }
-        });
+        let rx = lines(child.stdout.take().unwrap());
         let mut lines = Vec::new();
         let wanted = if expect_demo { 3 } else { 1 };
         while lines.len() < wanted {

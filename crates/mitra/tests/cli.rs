@@ -3,40 +3,17 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
+use std::process::Stdio;
+
 use std::time::Duration;
 
 use mitra_protocol::DocumentId;
 use mitra_storage::{SqliteStorage, Storage};
 
-fn mitra(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mitra"))
-        .args(args)
-        .env_remove("MITRA_DATA_DIR")
-        .env_remove("MITRA_NO_DEMO")
-        .env_remove("MITRA_LOG")
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "mitra failed: {}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn failure(output: &Output) -> String {
-    assert!(!output.status.success(), "mitra should have failed");
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
+use common::{fails as failure, lines as stdout_lines, mitra, succeeds as stdout};
 
 /// Every `automerge:` URL in `text`, in order.
 fn urls(text: &str) -> Vec<String> {
@@ -215,26 +192,13 @@ fn export_errors_are_clear() {
 /// Starts `mitra serve` on `dir` and returns the child and its first stdout
 /// lines (up to `lines`, waiting at most 20 s).
 fn serve(dir: &str, no_demo: bool, lines: usize) -> (std::process::Child, Vec<String>) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mitra"));
-    command
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", dir])
-        .env_remove("MITRA_NO_DEMO")
-        .env_remove("MITRA_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+    let mut command = common::command(&["serve", "--listen", "127.0.0.1:0", "--data-dir", dir]);
+    command.stdout(Stdio::piped()).stderr(Stdio::null());
     if no_demo {
         command.env("MITRA_NO_DEMO", "1");
     }
     let mut child = command.spawn().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            if tx.send(line.unwrap_or_default()).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = stdout_lines(child.stdout.take().unwrap());
     let mut got = Vec::new();
     while got.len() < lines {
         match rx.recv_timeout(Duration::from_secs(20)) {
