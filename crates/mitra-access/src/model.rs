@@ -80,6 +80,9 @@ pub struct Partnership {
     /// When it was created.
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// The id of its charter document (the partnership's home in the web
+    /// client), once one is set.
+    pub charter: Option<String>,
 }
 
 /// A user's role in a partnership.

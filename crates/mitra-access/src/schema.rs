@@ -14,7 +14,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::AccessError;
 
 /// The schema version this code writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Migrations in order: entry `i` brings the schema from version `i` to
 /// `i + 1`.
@@ -127,6 +127,8 @@ const MIGRATIONS: &[&str] = &[
          details     TEXT NOT NULL
      ) STRICT;
      CREATE INDEX audit_by_partnership ON audit (partnership, id);",
+    // 1 -> 2: a partnership's charter document (its home in the client).
+    "ALTER TABLE partnerships ADD COLUMN charter TEXT;",
 ];
 
 /// Brings the schema up to [`SCHEMA_VERSION`], one immediate transaction

@@ -714,7 +714,7 @@ impl AccessStore {
     pub async fn partnerships(&self) -> Result<Vec<Partnership>, AccessError> {
         self.read_all(
             "listing partnerships",
-            "SELECT id, name, created_at FROM partnerships ORDER BY created_at, rowid",
+            "SELECT id, name, created_at, charter FROM partnerships ORDER BY created_at, rowid",
             (),
             |row| partnership_at(row, 0),
         )
@@ -729,14 +729,14 @@ impl AccessStore {
     ) -> Result<Vec<PartnershipRole>, AccessError> {
         self.read_all(
             "listing a user's partnerships",
-            "SELECT p.id, p.name, p.created_at, m.role \
+            "SELECT p.id, p.name, p.created_at, p.charter, m.role \
              FROM memberships m JOIN partnerships p ON p.id = m.partnership \
              WHERE m.user = ?1 ORDER BY p.created_at, p.rowid",
             [user.to_string()],
             |row| {
                 Ok(PartnershipRole {
                     partnership: partnership_at(row, 0)?,
-                    role: get_parsed(row, 3)?,
+                    role: get_parsed(row, 4)?,
                 })
             },
         )
@@ -1242,6 +1242,34 @@ impl AccessStore {
             .map_err(db("assigning a document"))?;
             load_document_partnership(conn, &document)?
                 .ok_or_else(|| AccessError::Internal("an assigned document vanished".into()))
+        })
+        .await
+    }
+
+    /// Makes `document` the partnership's charter (its home in the web
+    /// client). The document must already belong to the partnership
+    /// ([`AccessError::Forbidden`] otherwise); the caller checks that whoever
+    /// asks may manage it. Returns the partnership as it is now.
+    pub async fn set_charter(
+        &self,
+        partnership: &PartnershipId,
+        document: &str,
+    ) -> Result<Partnership, AccessError> {
+        check_document_id(document)?;
+        let (document, p) = (document.to_owned(), partnership.clone());
+        self.write(move |conn| {
+            require_partnership(conn, &p)?;
+            if load_document_partnership(conn, &document)?.as_ref() != Some(&p) {
+                return Err(AccessError::Forbidden(
+                    "the charter must be a document of the partnership",
+                ));
+            }
+            conn.execute(
+                "UPDATE partnerships SET charter = ?1 WHERE id = ?2",
+                params![document, p.as_str()],
+            )
+            .map_err(db("setting a partnership's charter"))?;
+            require_partnership(conn, &p)
         })
         .await
     }
@@ -2065,6 +2093,7 @@ fn partnership_at(row: &Row<'_>, start: usize) -> rusqlite::Result<Partnership> 
         id: PartnershipId::from_db(row.get(start)?),
         name: row.get(start + 1)?,
         created_at: get_time(row, start + 2)?,
+        charter: row.get(start + 3)?,
     })
 }
 
@@ -2086,7 +2115,7 @@ fn require_invitation(
 }
 
 const INVITATION_SELECT: &str = "SELECT i.id, i.role, i.created_by, i.created_at, i.expires_at, \
-            i.used_at, i.used_by, i.revoked_at, p.id, p.name, p.created_at \
+            i.used_at, i.used_by, i.revoked_at, p.id, p.name, p.created_at, p.charter \
      FROM invitations i JOIN partnerships p ON p.id = i.partnership";
 
 fn invitation_at(row: &Row<'_>, now: OffsetDateTime) -> rusqlite::Result<InvitationInfo> {
@@ -2330,7 +2359,7 @@ fn load_partnership(
     query_opt(
         conn,
         "loading a partnership",
-        "SELECT id, name, created_at FROM partnerships WHERE id = ?1",
+        "SELECT id, name, created_at, charter FROM partnerships WHERE id = ?1",
         [id.as_str()],
         |row| partnership_at(row, 0),
     )
@@ -2355,6 +2384,7 @@ fn insert_partnership(
         id: id.clone(),
         name: name.to_owned(),
         created_at: now,
+        charter: None,
     })
 }
 

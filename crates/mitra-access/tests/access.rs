@@ -1605,3 +1605,37 @@ async fn calls_after_close_fail_with_closed() {
         AccessError::Closed
     );
 }
+
+#[tokio::test]
+async fn a_partnership_names_its_charter_among_its_own_documents() {
+    let f = Fixture::new().await;
+    let (owner, p) = f.partnership("owner").await;
+    let (_, other) = f.partnership("other").await;
+    assert_eq!(p.charter, None);
+    f.store.assign_document("charter-doc", &p.id).await.unwrap();
+    f.store
+        .assign_document("foreign-doc", &other.id)
+        .await
+        .unwrap();
+
+    // Only a document of the partnership can be its charter.
+    assert!(matches!(
+        f.store.set_charter(&p.id, "foreign-doc").await,
+        Err(AccessError::Forbidden(_))
+    ));
+    assert!(matches!(
+        f.store.set_charter(&p.id, "unassigned-doc").await,
+        Err(AccessError::Forbidden(_))
+    ));
+    let set = f.store.set_charter(&p.id, "charter-doc").await.unwrap();
+    assert_eq!(set.charter.as_deref(), Some("charter-doc"));
+
+    // Every way of reading a partnership shows it.
+    let loaded = f.store.partnership(&p.id).await.unwrap().unwrap();
+    assert_eq!(loaded.charter.as_deref(), Some("charter-doc"));
+    let mine = f.store.partnerships_of(&owner.id).await.unwrap();
+    assert_eq!(mine[0].partnership.charter.as_deref(), Some("charter-doc"));
+    let all = f.store.partnerships().await.unwrap();
+    let listed = all.iter().find(|q| q.id == p.id).unwrap();
+    assert_eq!(listed.charter.as_deref(), Some("charter-doc"));
+}
