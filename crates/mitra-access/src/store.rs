@@ -701,6 +701,42 @@ impl AccessStore {
         .await
     }
 
+    /// Makes `owner` an owner of every partnership that has no member yet
+    /// (such as the demo the server creates, or one made with `mitra
+    /// partnership create`), each audited as `member_added` with `via`
+    /// `setup`. For the server right after [`AccessStore::complete_setup`]:
+    /// the first owner takes over what the operator prepared. Returns the
+    /// partnerships adopted, oldest first.
+    pub async fn adopt_memberless_partnerships(
+        &self,
+        owner: &UserId,
+    ) -> Result<Vec<Partnership>, AccessError> {
+        let owner = owner.clone();
+        let actor = Actor::User(owner.clone());
+        let now = self.now();
+        self.write(move |conn| {
+            let user = require_user(conn, &owner)?;
+            let orphans = query_all(
+                conn,
+                "listing partnerships without members",
+                "SELECT id, name, created_at, charter FROM partnerships p \
+                 WHERE NOT EXISTS (SELECT 1 FROM memberships m WHERE m.partnership = p.id) \
+                 ORDER BY created_at, rowid",
+                [],
+                |row| partnership_at(row, 0),
+            )?;
+            for partnership in &orphans {
+                insert_membership(conn, &partnership.id, &user.id, Role::Owner, now)?;
+                AuditedWrite::new(conn, now, &actor, &partnership.id).record(
+                    AuditKind::MemberAdded,
+                    member_details(&user, Role::Owner, "setup"),
+                )?;
+            }
+            Ok(orphans)
+        })
+        .await
+    }
+
     /// A partnership by id.
     pub async fn partnership(
         &self,
@@ -984,44 +1020,43 @@ impl AccessStore {
         let user = user.clone();
         let now = self.now();
         self.write(move |conn| {
-            let invitation = require_invitation(conn, &hash, now)?;
-            match invitation.status {
-                InvitationStatus::Used => return Err(AccessError::AlreadyUsed("invitation")),
-                InvitationStatus::Revoked => return Err(AccessError::Revoked("invitation")),
-                InvitationStatus::Expired => return Err(AccessError::Expired("invitation")),
-                InvitationStatus::Pending => {}
-            }
             let member = require_user(conn, &user)?;
-            let p = invitation.partnership.id.clone();
-            if member_role(conn, &p, &user)?.is_some() {
-                return Err(AccessError::Conflict("already a member".into()));
-            }
-            let taken = conn
-                .execute(
-                    "UPDATE invitations SET used_at = ?1, used_by = ?2 \
-                     WHERE id = ?3 AND used_at IS NULL AND revoked_at IS NULL",
-                    params![to_millis(now), user.as_str(), invitation.id.as_str()],
-                )
-                .map_err(db("using an invitation"))?;
-            if taken != 1 {
-                return Err(AccessError::AlreadyUsed("invitation"));
-            }
-            insert_membership(conn, &p, &user, invitation.role, now)?;
-            let actor = Actor::User(user.clone());
-            let w = AuditedWrite::new(conn, now, &actor, &p);
-            w.record(
-                AuditKind::InvitationAccepted,
-                json!({ "invitation": invitation.id, "user": user, "role": invitation.role }),
-            )?;
-            w.record(
-                AuditKind::MemberAdded,
-                member_details(&member, invitation.role, "invitation"),
-            )?;
-            Ok(Membership {
-                user,
-                partnership: p,
-                role: invitation.role,
-            })
+            accept_invitation_in(conn, &hash, &member, now)
+        })
+        .await
+    }
+
+    /// Accepts an invitation for a person without an account: creates the
+    /// user (with a password) and makes them a member with the
+    /// invitation's role, in one transaction, so an invitation that cannot
+    /// be used leaves no account behind. The errors of
+    /// [`AccessStore::accept_invitation`], and those of
+    /// [`AccessStore::create_user`] for the new account (checked before the
+    /// costly password hashing, as is the invitation's status).
+    pub async fn accept_invitation_as_new_user(
+        &self,
+        secret: &Secret,
+        new: NewUser,
+    ) -> Result<(User, Membership), AccessError> {
+        let checked = CheckedUser::new(&new)?;
+        let Some(password) = new.password else {
+            return Err(AccessError::InvalidInput(
+                "a new account needs a password".into(),
+            ));
+        };
+        check_password_policy(&password)?;
+        // A used, revoked, expired or unknown invitation is refused before
+        // the password is hashed; the write checks again.
+        let info = self.invitation_info(secret).await?;
+        invitation_usable(info.status)?;
+        let password_hash = self.hash_new_password(password).await?;
+        let hash = secret.hash();
+        let id = UserId::generate()?;
+        let now = self.now();
+        self.write(move |conn| {
+            let user = insert_user(conn, &id, &checked, Some(&password_hash), now)?;
+            let membership = accept_invitation_in(conn, &hash, &user, now)?;
+            Ok((user, membership))
         })
         .await
     }
@@ -2112,6 +2147,61 @@ fn require_invitation(
         |row| invitation_at(row, now),
     )?
     .ok_or(AccessError::NotFound("invitation"))
+}
+
+/// [`AccessError::AlreadyUsed`], [`AccessError::Revoked`] or
+/// [`AccessError::Expired`] unless an invitation in `status` can be used.
+fn invitation_usable(status: InvitationStatus) -> Result<(), AccessError> {
+    match status {
+        InvitationStatus::Used => Err(AccessError::AlreadyUsed("invitation")),
+        InvitationStatus::Revoked => Err(AccessError::Revoked("invitation")),
+        InvitationStatus::Expired => Err(AccessError::Expired("invitation")),
+        InvitationStatus::Pending => Ok(()),
+    }
+}
+
+/// Uses the invitation whose secret hashes to `hash` for `member`: marks
+/// it used and adds the membership, with its audit events (see
+/// [`AccessStore::accept_invitation`]).
+fn accept_invitation_in(
+    conn: &Connection,
+    hash: &[u8],
+    member: &User,
+    now: OffsetDateTime,
+) -> Result<Membership, AccessError> {
+    let invitation = require_invitation(conn, hash, now)?;
+    invitation_usable(invitation.status)?;
+    let user = member.id.clone();
+    let p = invitation.partnership.id.clone();
+    if member_role(conn, &p, &user)?.is_some() {
+        return Err(AccessError::Conflict("already a member".into()));
+    }
+    let taken = conn
+        .execute(
+            "UPDATE invitations SET used_at = ?1, used_by = ?2 \
+             WHERE id = ?3 AND used_at IS NULL AND revoked_at IS NULL",
+            params![to_millis(now), user.as_str(), invitation.id.as_str()],
+        )
+        .map_err(db("using an invitation"))?;
+    if taken != 1 {
+        return Err(AccessError::AlreadyUsed("invitation"));
+    }
+    insert_membership(conn, &p, &user, invitation.role, now)?;
+    let actor = Actor::User(user.clone());
+    let w = AuditedWrite::new(conn, now, &actor, &p);
+    w.record(
+        AuditKind::InvitationAccepted,
+        json!({ "invitation": invitation.id, "user": user, "role": invitation.role }),
+    )?;
+    w.record(
+        AuditKind::MemberAdded,
+        member_details(member, invitation.role, "invitation"),
+    )?;
+    Ok(Membership {
+        user,
+        partnership: p,
+        role: invitation.role,
+    })
 }
 
 const INVITATION_SELECT: &str = "SELECT i.id, i.role, i.created_by, i.created_at, i.expires_at, \

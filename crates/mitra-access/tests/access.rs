@@ -1639,3 +1639,135 @@ async fn a_partnership_names_its_charter_among_its_own_documents() {
     let listed = all.iter().find(|q| q.id == p.id).unwrap();
     assert_eq!(listed.charter.as_deref(), Some("charter-doc"));
 }
+
+#[tokio::test]
+async fn a_new_account_joins_through_an_invitation_or_is_not_created_at_all() {
+    let f = Fixture::new().await;
+    let (owner, p) = f.partnership("owner").await;
+    let owner_actor = Actor::User(owner.id.clone());
+    let (_, secret) = f
+        .store
+        .create_invitation(&owner_actor, &p.id, Role::Viewer, DAY)
+        .await
+        .unwrap();
+    let newcomer = || NewUser::with_password("Sari", PASSWORD, "Sari Dewi", "Sekolah Hijau");
+
+    // Bad input and a taken username change nothing: the invitation stays
+    // usable and no account appears.
+    let mut short = newcomer();
+    short.password = Some("short".into());
+    assert!(matches!(
+        f.store.accept_invitation_as_new_user(&secret, short).await,
+        Err(AccessError::InvalidInput(_))
+    ));
+    let taken = NewUser::with_password("OWNER", PASSWORD, "Someone", "Else");
+    assert!(matches!(
+        f.store.accept_invitation_as_new_user(&secret, taken).await,
+        Err(AccessError::Conflict(_))
+    ));
+    assert!(f.store.user_by_username("sari").await.unwrap().is_none());
+
+    let (user, membership) = f
+        .store
+        .accept_invitation_as_new_user(&secret, newcomer())
+        .await
+        .unwrap();
+    assert_eq!(user.username, "Sari");
+    assert_eq!(membership.role, Role::Viewer);
+    assert_eq!(membership.partnership, p.id);
+    assert_eq!(f.store.verify_login("sari", PASSWORD).await.unwrap(), user);
+    assert_eq!(
+        f.store.invitation_info(&secret).await.unwrap().used_by,
+        Some(user.id.clone())
+    );
+
+    // Used: a second newcomer gets no account.
+    let late = NewUser::with_password("late", PASSWORD, "Late", "Org");
+    assert_eq!(
+        f.store.accept_invitation_as_new_user(&secret, late).await,
+        Err(AccessError::AlreadyUsed("invitation"))
+    );
+    assert!(f.store.user_by_username("late").await.unwrap().is_none());
+    // Expired and unknown invitations likewise.
+    let (_, short_lived) = f
+        .store
+        .create_invitation(&owner_actor, &p.id, Role::Editor, Duration::from_secs(60))
+        .await
+        .unwrap();
+    f.clock.advance(Duration::from_secs(61));
+    let late = NewUser::with_password("late", PASSWORD, "Late", "Org");
+    assert_eq!(
+        f.store
+            .accept_invitation_as_new_user(&short_lived, late.clone())
+            .await,
+        Err(AccessError::Expired("invitation"))
+    );
+    assert_eq!(
+        f.store
+            .accept_invitation_as_new_user(&Secret::from_presented("mitra_inv_nope"), late)
+            .await,
+        Err(AccessError::NotFound("invitation"))
+    );
+    assert!(f.store.user_by_username("late").await.unwrap().is_none());
+    assert_eq!(
+        f.kinds(&p).await[3..5],
+        [AuditKind::InvitationAccepted, AuditKind::MemberAdded]
+    );
+}
+
+#[tokio::test]
+async fn the_first_owner_adopts_every_partnership_without_members() {
+    let f = Fixture::new().await;
+    let demo = f.store.create_partnership_as_system("Demo").await.unwrap();
+    let empty = f
+        .store
+        .create_partnership_as_system("Prepared")
+        .await
+        .unwrap();
+    let (other_owner, owned) = f.partnership("someone").await;
+    let secret = f.store.setup_token().await.unwrap();
+    // A user exists already, so setup is done in this store; adoption works
+    // for whoever the server names.
+    assert!(secret.is_none());
+    let first = f.user("first").await;
+
+    let adopted = f
+        .store
+        .adopt_memberless_partnerships(&first.id)
+        .await
+        .unwrap();
+    let ids: Vec<_> = adopted.iter().map(|p| p.id.clone()).collect();
+    assert_eq!(ids, vec![demo.id.clone(), empty.id.clone()]);
+    for p in [&demo, &empty] {
+        let members = f.store.members(&p.id).await.unwrap();
+        assert_eq!(members.len(), 1);
+        assert_eq!(members[0].user.id, first.id);
+        assert_eq!(members[0].role, Role::Owner);
+        let events = f.store.audit(&p.id, None).await.unwrap();
+        let added = events.last().unwrap();
+        assert_eq!(added.kind, AuditKind::MemberAdded);
+        assert_eq!(added.actor, Actor::User(first.id.clone()));
+        assert_eq!(added.details["via"], "setup");
+        assert_eq!(added.details["role"], "owner");
+    }
+    // A partnership with members is left alone, and adopting again finds
+    // nothing.
+    let members = f.store.members(&owned.id).await.unwrap();
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0].user.id, other_owner.id);
+    assert!(
+        f.store
+            .adopt_memberless_partnerships(&first.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // An unknown user adopts nothing.
+    let later = f.store.create_partnership_as_system("Later").await.unwrap();
+    let nobody = UserId::parse("1111111111111111").unwrap();
+    assert_eq!(
+        f.store.adopt_memberless_partnerships(&nobody).await,
+        Err(AccessError::NotFound("user"))
+    );
+    assert!(f.store.members(&later.id).await.unwrap().is_empty());
+}

@@ -1,9 +1,13 @@
 //! Access control in the sync layer, when the server runs with
 //! [`AuthMode::Required`](crate::AuthMode::Required).
 //!
-//! - **The upgrade** (`/sync`): credentials come from the `token` query
-//!   parameter (an API token; the JavaScript WebSocket adapter cannot set
-//!   headers) or the `mitra_session` cookie. None, or one the access store
+//! - **Credentials** are found by [`upgrade_credential`] (`/sync`: the
+//!   `token` query parameter, since the JavaScript WebSocket adapter cannot
+//!   set headers; else `Authorization: Bearer`; else the `mitra_session`
+//!   cookie) and [`api_credential`] (`/api`: Bearer, else the cookie; never
+//!   a query string), and resolved by one authenticator, [`identify`], for
+//!   both the WebSocket upgrade and the HTTP API ([`crate::api`]).
+//! - **The upgrade** (`/sync`): no credential, or one the access store
 //!   does not know, is answered HTTP 401 before any protocol message. A
 //!   request with an `Origin` header must come from the configured public
 //!   URL (or, without one, from the request's own `Host`): 403 otherwise,
@@ -85,30 +89,58 @@ pub enum Refusal {
     Unavailable,
 }
 
-/// Counts failed authentications per IP address over a fixed window.
-#[derive(Default)]
+/// Counts attempts per IP address over a fixed window: failed
+/// authentications ([`Shared::auth_failures`], [`MAX_FAILURES`] per
+/// [`FAILURE_WINDOW`]), or every attempt of a kind that costs the server
+/// (sign-ins, setup, invitations, token creation: [`Shared::api_attempts`]).
+/// Memory is bounded: at most 10 000 addresses are remembered.
 pub struct FailureLimiter {
+    max: u32,
+    window: Duration,
     counts: Mutex<HashMap<IpAddr, (Instant, u32)>>,
 }
 
+impl Default for FailureLimiter {
+    /// [`MAX_FAILURES`] per [`FAILURE_WINDOW`].
+    fn default() -> Self {
+        FailureLimiter::new(MAX_FAILURES, FAILURE_WINDOW)
+    }
+}
+
 impl FailureLimiter {
-    /// True while `ip` has used up its failures in the current window.
-    pub fn is_limited(&self, ip: IpAddr) -> bool {
-        let Ok(counts) = self.counts.lock() else {
-            return false;
-        };
-        counts
-            .get(&ip)
-            .is_some_and(|(start, n)| start.elapsed() < FAILURE_WINDOW && *n >= MAX_FAILURES)
+    /// A limiter allowing `max` attempts per address in each `window`.
+    pub fn new(max: u32, window: Duration) -> FailureLimiter {
+        FailureLimiter {
+            max,
+            window,
+            counts: Mutex::new(HashMap::new()),
+        }
     }
 
-    /// Counts one failure of `ip`; returns how many it has in the window.
+    /// True while `ip` has used up its attempts in the current window.
+    pub fn is_limited(&self, ip: IpAddr) -> bool {
+        self.retry_after(ip).is_some()
+    }
+
+    /// While `ip` is limited: how long until its window ends.
+    pub fn retry_after(&self, ip: IpAddr) -> Option<Duration> {
+        let Ok(counts) = self.counts.lock() else {
+            return None;
+        };
+        let (start, n) = counts.get(&ip)?;
+        let elapsed = start.elapsed();
+        (elapsed < self.window && *n >= self.max).then(|| self.window - elapsed)
+    }
+
+    /// Counts one attempt (a failure) of `ip`; returns how many it has in
+    /// the window.
     pub fn fail(&self, ip: IpAddr) -> u32 {
         let Ok(mut counts) = self.counts.lock() else {
             return 0;
         };
+        let window = self.window;
         if counts.len() >= MAX_TRACKED_ADDRESSES && !counts.contains_key(&ip) {
-            counts.retain(|_, (start, _)| start.elapsed() < FAILURE_WINDOW);
+            counts.retain(|_, (start, _)| start.elapsed() < window);
             if counts.len() >= MAX_TRACKED_ADDRESSES {
                 // Under a flood from many addresses, forget the oldest half
                 // rather than grow.
@@ -119,24 +151,67 @@ impl FailureLimiter {
             }
         }
         let entry = counts.entry(ip).or_insert((Instant::now(), 0));
-        if entry.0.elapsed() >= FAILURE_WINDOW {
+        if entry.0.elapsed() >= window {
             *entry = (Instant::now(), 0);
         }
         entry.1 = entry.1.saturating_add(1);
         entry.1
     }
+
+    /// Counts one attempt of `ip` unless it is limited already: `Err`
+    /// with how long to wait when it is (the attempt is then not counted).
+    pub fn admit(&self, ip: IpAddr) -> Result<(), Duration> {
+        if let Some(wait) = self.retry_after(ip) {
+            return Err(wait);
+        }
+        self.fail(ip);
+        Ok(())
+    }
 }
 
-/// The secret a request presents: the `token` query parameter, else the
-/// session cookie. Never logged.
-fn presented(query: Option<&str>, headers: &HeaderMap) -> Option<(Secret, bool)> {
+/// A secret a request presents. Never logged.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// An API token (`?token=` on `/sync`, or `Authorization: Bearer`).
+    Token(Secret),
+    /// A session (the `mitra_session` cookie).
+    Session(Secret),
+}
+
+/// The credential of a WebSocket upgrade: the `token` query parameter,
+/// else an `Authorization: Bearer` token, else the session cookie.
+pub fn upgrade_credential(query: Option<&str>, headers: &HeaderMap) -> Option<Credential> {
     if let Some(query) = query {
         for (key, value) in form_urlencoded::parse(query.as_bytes()) {
             if key == TOKEN_PARAMETER && !value.is_empty() {
-                return Some((Secret::from_presented(value.into_owned()), false));
+                return Some(Credential::Token(Secret::from_presented(
+                    value.into_owned(),
+                )));
             }
         }
     }
+    api_credential(headers)
+}
+
+/// The credential of an API request: an `Authorization: Bearer` token,
+/// else the session cookie. (The API takes no secret from a query string.)
+pub fn api_credential(headers: &HeaderMap) -> Option<Credential> {
+    bearer_token(headers)
+        .map(Credential::Token)
+        .or_else(|| session_cookie(headers).map(Credential::Session))
+}
+
+/// The token of an `Authorization: Bearer <token>` header.
+pub fn bearer_token(headers: &HeaderMap) -> Option<Secret> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty())
+        .then(|| Secret::from_presented(token.to_owned()))
+}
+
+/// The secret of the `mitra_session` cookie.
+pub fn session_cookie(headers: &HeaderMap) -> Option<Secret> {
     for cookies in headers.get_all(header::COOKIE) {
         let Ok(cookies) = cookies.to_str() else {
             continue;
@@ -146,11 +221,42 @@ fn presented(query: Option<&str>, headers: &HeaderMap) -> Option<(Secret, bool)>
                 && name.trim() == SESSION_COOKIE
                 && !value.trim().is_empty()
             {
-                return Some((Secret::from_presented(value.trim().to_owned()), true));
+                return Some(Secret::from_presented(value.trim().to_owned()));
             }
         }
     }
     None
+}
+
+/// Who a credential stands for: a token's principal, or a live session's
+/// user with their current memberships; `None` if the store does not know
+/// it (unknown, revoked, ended or expired). The one authenticator of the
+/// WebSocket upgrade and the HTTP API.
+pub async fn identify(
+    store: &AccessStore,
+    credential: &Credential,
+) -> Result<Option<Authenticated>, mitra_access::AccessError> {
+    match credential {
+        Credential::Token(secret) => {
+            Ok(store
+                .token_principal(secret)
+                .await?
+                .map(|principal| Authenticated {
+                    principal,
+                    session: None,
+                }))
+        }
+        Credential::Session(secret) => {
+            let Some(session) = store.session(secret).await? else {
+                return Ok(None);
+            };
+            let principal = store.principal_for_user(&session.user.id).await?;
+            Ok(Some(Authenticated {
+                principal,
+                session: Some(session.id),
+            }))
+        }
+    }
 }
 
 /// `scheme://host[:port]` of a URL, lowercased, with the default port
@@ -218,29 +324,9 @@ pub async fn authenticate(
         tracing::warn!(%remote, "WebSocket upgrade from a foreign Origin refused");
         return Err(Refusal::ForeignOrigin);
     }
-    let found = match presented(query, headers) {
+    let found = match upgrade_credential(query, headers) {
         None => Ok(None),
-        Some((secret, false)) => store.token_principal(&secret).await.map(|p| {
-            p.map(|principal| Authenticated {
-                principal,
-                session: None,
-            })
-        }),
-        Some((secret, true)) => match store.session(&secret).await {
-            Ok(Some(session)) => {
-                store
-                    .principal_for_user(&session.user.id)
-                    .await
-                    .map(|principal| {
-                        Some(Authenticated {
-                            principal,
-                            session: Some(session.id),
-                        })
-                    })
-            }
-            Ok(None) => Ok(None),
-            Err(e) => Err(e),
-        },
+        Some(credential) => identify(store, &credential).await,
     };
     match found {
         Ok(Some(authenticated)) => Ok(authenticated),
@@ -536,18 +622,50 @@ mod tests {
 
     #[test]
     fn token_and_cookie_are_found() {
+        let secret_of = |credential: Option<Credential>| match credential {
+            Some(Credential::Token(s)) => ("token", s.expose().to_owned()),
+            Some(Credential::Session(s)) => ("session", s.expose().to_owned()),
+            None => ("none", String::new()),
+        };
         let mut headers = HeaderMap::new();
-        assert!(presented(Some("a=b"), &headers).is_none());
-        let (secret, cookie) = presented(Some("x=1&token=mitra_tok_abc"), &headers).unwrap();
-        assert_eq!(secret.expose(), "mitra_tok_abc");
-        assert!(!cookie);
+        assert!(upgrade_credential(Some("a=b"), &headers).is_none());
+        assert_eq!(
+            secret_of(upgrade_credential(
+                Some("x=1&token=mitra_tok_abc"),
+                &headers
+            )),
+            ("token", "mitra_tok_abc".into())
+        );
         headers.insert(
             header::COOKIE,
             "a=b; mitra_session=mitra_ses_xyz".parse().unwrap(),
         );
-        let (secret, cookie) = presented(None, &headers).unwrap();
-        assert_eq!(secret.expose(), "mitra_ses_xyz");
-        assert!(cookie);
+        assert_eq!(
+            secret_of(upgrade_credential(None, &headers)),
+            ("session", "mitra_ses_xyz".into())
+        );
+        assert_eq!(
+            secret_of(api_credential(&headers)),
+            ("session", "mitra_ses_xyz".into())
+        );
+        // A bearer token wins over the cookie; the API never reads the query.
+        headers.insert(
+            header::AUTHORIZATION,
+            "Bearer  mitra_tok_def ".parse().unwrap(),
+        );
+        assert_eq!(
+            secret_of(api_credential(&headers)),
+            ("token", "mitra_tok_def".into())
+        );
+        assert_eq!(
+            secret_of(upgrade_credential(Some("token=mitra_tok_abc"), &headers)),
+            ("token", "mitra_tok_abc".into())
+        );
+        headers.insert(header::AUTHORIZATION, "Basic abc".parse().unwrap());
+        assert_eq!(
+            secret_of(api_credential(&headers)),
+            ("session", "mitra_ses_xyz".into())
+        );
     }
 
     #[test]
@@ -559,6 +677,20 @@ mod tests {
             limiter.fail(ip);
         }
         assert!(limiter.is_limited(ip));
+        let wait = limiter.retry_after(ip).unwrap();
+        assert!(
+            wait <= FAILURE_WINDOW && wait > FAILURE_WINDOW / 2,
+            "{wait:?}"
+        );
         assert!(!limiter.is_limited("127.0.0.2".parse().unwrap()));
+
+        // Admitting counts every attempt and refuses past the limit.
+        let attempts = FailureLimiter::new(3, Duration::from_millis(200));
+        for _ in 0..3 {
+            attempts.admit(ip).unwrap();
+        }
+        assert!(attempts.admit(ip).is_err());
+        std::thread::sleep(Duration::from_millis(250));
+        attempts.admit(ip).unwrap();
     }
 }

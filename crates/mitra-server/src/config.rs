@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use mitra_access::AccessOptions;
 use mitra_storage::StorageUrl;
 
 /// Everything the server needs to start. Every field has a sensible default.
@@ -37,6 +38,9 @@ pub struct ServerConfig {
     /// The data directory: where `access.sqlite3` lives when
     /// [`AuthMode::Required`] (also with PostgreSQL storage).
     pub data_dir: PathBuf,
+    /// How the access store is opened: session lifetime, and its clock
+    /// (tests move a manual clock to expire invitations).
+    pub access_options: AccessOptions,
 }
 
 /// Whether connections must authenticate.
@@ -111,6 +115,7 @@ impl ServerConfig {
             public_url: None,
             auth: AuthMode::Open,
             data_dir,
+            access_options: AccessOptions::default(),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! | `/healthz` | 200 while the process is alive |
 //! | `/readyz` | 200 once storage is open and the listener is up; 503 otherwise |
 //! | `/metrics` | Prometheus text |
+//! | `/api/...` | the JSON HTTP API ([`crate::api`]) |
 //! | anything else | the browser client's files ([`crate::web`]) |
 
 use std::convert::Infallible;
@@ -62,6 +63,9 @@ async fn route(shared: Arc<Shared>, req: Request<Incoming>, remote: SocketAddr) 
     const PLAIN: &str = "text/plain; charset=utf-8";
     match (req.method(), req.uri().path()) {
         (_, "/sync") => upgrade(shared, req, remote).await,
+        (_, path) if path == "/api" || path.starts_with("/api/") => {
+            crate::api::serve(shared, req, remote).await
+        }
         (&Method::GET, "/healthz") => text(StatusCode::OK, PLAIN, "ok\n"),
         (&Method::GET, "/readyz") => {
             if shared.is_ready() && storage_answers(&shared).await {

@@ -5,6 +5,8 @@
 //!   [`Server::run`] serves until a shutdown future completes.
 //! - [`http`]: the HTTP surface: `/sync` (WebSocket upgrade), `/healthz`,
 //!   `/readyz`, `/metrics`, and the browser client.
+//! - [`api`]: the JSON HTTP API under `/api/` (sign-in, setup, members,
+//!   invitations, tokens, history, audit).
 //! - [`web`]: finding and serving the browser client's static files.
 //! - [`connection`]: one WebSocket connection: handshake, reading, writing,
 //!   keepalive and limits.
@@ -18,6 +20,7 @@
 //! - [`config`]: settings and limits with their defaults.
 //! - [`error`]: the typed error of starting and running.
 
+pub mod api;
 pub mod auth;
 pub mod compaction;
 pub mod config;

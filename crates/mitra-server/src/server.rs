@@ -54,8 +54,12 @@ pub struct Shared {
     pub connection_slots: Arc<Semaphore>,
     /// The access store, when authentication is required (`None`: open mode).
     pub access: Option<Arc<AccessStore>>,
-    /// Failed authentications per IP address.
+    /// Failed authentications per IP address (WebSocket upgrades, sign-ins,
+    /// setup secrets, invitation secrets, API tokens).
     pub auth_failures: FailureLimiter,
+    /// Every sign-in, setup, invitation and token-creating API request per
+    /// IP address, failed or not (see [`crate::api::MAX_ATTEMPTS`]).
+    pub api_attempts: FailureLimiter,
     /// Source of connection ids.
     next_connection: AtomicU64,
     /// True once storage is open and the listener is up.
@@ -110,13 +114,16 @@ impl Server {
     ) -> Result<Server, ServerError> {
         let access = match config.auth {
             AuthMode::Open => None,
-            AuthMode::Required => match AccessStore::open(&config.data_dir).await {
-                Ok(store) => Some(Arc::new(store)),
-                Err(e) => {
-                    storage.close().await;
-                    return Err(e.into());
+            AuthMode::Required => {
+                match AccessStore::open_with(&config.data_dir, config.access_options.clone()).await
+                {
+                    Ok(store) => Some(Arc::new(store)),
+                    Err(e) => {
+                        storage.close().await;
+                        return Err(e.into());
+                    }
                 }
-            },
+            }
         };
         let listener = TcpListener::bind(config.listen)
             .await
@@ -154,6 +161,7 @@ impl Server {
             connection_slots: Arc::new(Semaphore::new(config.limits.max_connections)),
             access,
             auth_failures: FailureLimiter::default(),
+            api_attempts: FailureLimiter::new(crate::api::MAX_ATTEMPTS, crate::api::ATTEMPT_WINDOW),
             next_connection: AtomicU64::new(1),
             ready: AtomicBool::new(false),
             started: std::time::Instant::now(),

@@ -7,12 +7,11 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
 use automerge::{Automerge, ReadDoc, transaction::Transactable};
+use common::access::{closed_within, join_with_cookie, logged, logs, store, upgrade_status};
 use common::*;
 use mitra_access::{AccessStore, Actor, NewUser, PartnershipId, Role, Secret, TokenInfo};
 use mitra_protocol::{DocumentId, Message};
@@ -20,45 +19,9 @@ use mitra_server::AuthMode;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-/// Everything the server logs in this test binary.
-fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let writer = Arc::clone(&buffer);
-        let _ = tracing_subscriber::fmt()
-            // The server side only: clients (samod) may log their own URLs.
-            .with_env_filter("off,mitra_server=trace,mitra_access=trace,mitra_protocol=trace")
-            .with_ansi(false)
-            .with_writer(move || LogWriter(Arc::clone(&writer)))
-            .try_init();
-        buffer
-    })
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn logged() -> String {
-    String::from_utf8_lossy(&logs().lock().unwrap()).into_owned()
-}
-
 async fn start() -> TestServer {
     logs();
     TestServer::start_with(|c| c.auth = AuthMode::Required).await
-}
-
-fn store(server: &TestServer) -> &AccessStore {
-    server.shared.access.as_deref().unwrap()
 }
 
 async fn partnership(server: &TestServer, name: &str) -> PartnershipId {
@@ -78,27 +41,6 @@ async fn token(server: &TestServer, p: &PartnershipId, role: Role) -> (TokenInfo
 
 fn path(secret: &Secret) -> String {
     format!("/sync?token={}", secret.expose())
-}
-
-/// The HTTP status of a WebSocket upgrade at `path` (101 when it succeeds).
-async fn upgrade_status(server: &TestServer, path: &str, origin: Option<&str>) -> u16 {
-    let mut request = format!("ws://{}{path}", server.addr)
-        .into_client_request()
-        .unwrap();
-    if let Some(origin) = origin {
-        request
-            .headers_mut()
-            .insert("Origin", origin.parse().unwrap());
-    }
-    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    match tokio::time::timeout(TIMEOUT, tokio_tungstenite::client_async(request, stream))
-        .await
-        .unwrap()
-    {
-        Ok((_, response)) => response.status().as_u16(),
-        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
-        Err(e) => panic!("upgrade failed: {e}"),
-    }
 }
 
 fn changed(doc: &mut Automerge, key: &str, value: &str) {
@@ -407,14 +349,6 @@ async fn a_viewer_receives_documents_but_its_changes_are_never_applied_or_relaye
     assert_eq!(get_str(&fetched, "title").as_deref(), Some("edited"));
 }
 
-/// Waits for the server to close `client`; returns how long it took.
-async fn closed_within(client: &mut RawClient, limit: Duration) -> (u16, String) {
-    let started = Instant::now();
-    let closed = client.expect_closed(limit).await.unwrap();
-    assert!(started.elapsed() <= limit, "took {:?}", started.elapsed());
-    (closed.code.unwrap_or(0), closed.reason)
-}
-
 #[tokio::test]
 async fn revoking_a_token_closes_its_connections_within_a_second() {
     let server = start().await;
@@ -548,32 +482,6 @@ async fn samod_with_tokens_editors_share_viewers_read_and_strangers_see_nothing(
         .unwrap();
     assert!(found.is_none(), "a stranger found the document");
     assert_eq!(read(&created, "title").as_deref(), Some("from alice"));
-}
-
-/// Joins with a session cookie (what a signed-in browser sends).
-async fn join_with_cookie(server: &TestServer, session: &Secret) -> RawClient {
-    let mut request = format!("ws://{}/sync", server.addr)
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "Cookie",
-        format!("theme=dark; mitra_session={}", session.expose())
-            .parse()
-            .unwrap(),
-    );
-    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    let (ws, _) = tokio::time::timeout(TIMEOUT, tokio_tungstenite::client_async(request, stream))
-        .await
-        .unwrap()
-        .unwrap();
-    let mut client = RawClient {
-        ws,
-        peer_id: mitra_protocol::PeerId::new(""),
-        server_id: mitra_protocol::PeerId::new(""),
-        server_storage_id: None,
-    };
-    client.join(&unique_peer("browser")).await.unwrap();
-    client
 }
 
 #[tokio::test]

@@ -25,6 +25,8 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 
+pub mod access;
+
 /// Default patience for anything a test waits on.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 
