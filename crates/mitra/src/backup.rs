@@ -8,12 +8,20 @@
 //! journal mode so it is a single self-contained file, plus one table of its
 //! own:
 //!
-//! - `mitra_backup(key, value)`: `format` (`mitra-backup/1`), `created_at`
+//! - `mitra_backup(key, value)`: `format` (`mitra-backup/2`), `created_at`
 //!   (RFC 3339, UTC), `mitra_version`, `source` (the backend it was taken
 //!   from: `sqlite`, or another URL scheme; never the URL itself, which may
-//!   hold a password) and `documents` (how many).
+//!   hold a password), `documents` (how many) and `access` (`included` or
+//!   `none`, with `access_bytes`, `access_sha256` and
+//!   `access_schema_version` when included);
+//! - `mitra_backup_access(seq, bytes)`: the access control database
+//!   (`access.sqlite3`, without sessions), in chunks, when included (see
+//!   [`crate::access_backup`]).
 //!
-//! Any SQLite tool opens it; `mitra restore` brings it back.
+//! Format `mitra-backup/1` is the same without access control; this Mitra
+//! still restores it. Any SQLite tool opens either; `mitra restore` brings
+//! it back. A backup with access control holds password hashes (Argon2id)
+//! and token hashes: it is written readable by its owner only.
 //!
 //! # Consistency
 //!
@@ -51,6 +59,20 @@
 //!
 //! After restoring, the target is read back: every document must be there
 //! with the backup's heads.
+//!
+//! # Access control
+//!
+//! Access control lives in `access.sqlite3` in the data directory (also
+//! when documents are in PostgreSQL: `--access-dir` names that directory).
+//! `backup` copies it after the documents. `restore` checks it with the
+//! rest before writing anything, refuses a target whose access store holds
+//! users, partnerships or tokens unless `--force` (which replaces it) and
+//! one a running server has open, and puts it in place after the
+//! documents. Sessions are never backed up nor restored: everyone signs in
+//! again. Users, partnerships, members, invitations, API tokens (which keep
+//! working), document owners, attribution and the audit log come back as
+//! they were when the backup was taken. A backup without access control
+//! leaves the target's `access.sqlite3` as it is.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -62,11 +84,15 @@ use mitra_protocol::{DocumentId, StorageId};
 use mitra_storage::StorageUrl;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
+use crate::access_backup;
 use crate::store::{self, Heads, SqliteReader, StorageArgs};
 use crate::transfer::{self, Failure, Source};
 
 /// The `format` a backup file records.
-pub const FORMAT: &str = "mitra-backup/1";
+pub const FORMAT: &str = "mitra-backup/2";
+
+/// The format of backups without access control, still restored.
+pub const FORMAT_V1: &str = "mitra-backup/1";
 
 /// Documents verified at the same time.
 const CONCURRENCY: usize = 4;
@@ -82,6 +108,12 @@ pub struct BackupArgs {
     /// Replace FILE if it exists.
     #[arg(long)]
     force: bool,
+    /// The directory holding access.sqlite3 (access control), when it is
+    /// not the --data-dir (or sqlite://DIR): with --storage postgres://...,
+    /// the data directory `mitra serve` uses. Without it, such a backup
+    /// holds documents only.
+    #[arg(long, value_name = "DIR")]
+    access_dir: Option<PathBuf>,
 }
 
 /// `mitra restore`.
@@ -94,13 +126,19 @@ pub struct RestoreArgs {
     target: StorageArgs,
     /// Restore into a store that holds documents: a SQLite database is
     /// replaced by the backup; into another backend, the backup's documents
-    /// are merged with what is there.
+    /// are merged with what is there. An access.sqlite3 holding users,
+    /// partnerships or tokens is replaced by the backup's access control.
     #[arg(long)]
     force: bool,
     /// Give the restored store a new storage id instead of the backup's (for
     /// a copy that runs next to the original server).
     #[arg(long)]
     new_storage_id: bool,
+    /// Where to restore access control (access.sqlite3) when the target is
+    /// not a SQLite data directory (--storage postgres://...): the data
+    /// directory `mitra serve` uses. Needed when the backup includes it.
+    #[arg(long, value_name = "DIR")]
+    access_dir: Option<PathBuf>,
 }
 
 /// Writes a consistent backup of the store to `--out` and prints a summary.
@@ -134,18 +172,55 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<()> {
         ),
         None => copy_to_sqlite(&url, staging.path()).await?,
     };
+    // Access control, after the documents: every backed-up document has its
+    // owner in it.
+    let access_dir = args.access_dir.clone().or_else(|| store::sqlite_dir(&url));
+    let access = match &access_dir {
+        Some(dir) => match access_backup::file_in(dir) {
+            Some(file) => {
+                let into = staging.path().join("access");
+                std::fs::create_dir(&into)
+                    .with_context(|| format!("creating {}", into.display()))?;
+                let copy =
+                    tokio::task::spawn_blocking(move || access_backup::snapshot(&file, &into))
+                        .await
+                        .context("copying the access store")??;
+                Some(copy)
+            }
+            None if args.access_dir.is_some() => bail!(
+                "there is no access store in {} (no {}); check --access-dir",
+                dir.display(),
+                mitra_access::DATABASE_FILE
+            ),
+            None => None,
+        },
+        None => None,
+    };
     // The backend's name only: the URL itself may hold a password.
     let source = url
         .to_string()
         .split_once("://")
         .map_or_else(|| "unknown".to_owned(), |(scheme, _)| scheme.to_owned());
     let finished = staged.clone();
-    tokio::task::spawn_blocking(move || finish_backup_file(&finished, &source))
+    let embedded = access.clone();
+    tokio::task::spawn_blocking(move || finish_backup_file(&finished, &source, embedded.as_ref()))
         .await
         .context("finishing the backup file")??;
+    if access.is_some() {
+        access_backup::restrict_permissions(&staged)?;
+    }
 
     let reader = SqliteReader::open(&staged)?;
     let verified = verify(&reader).await?;
+    if let Some(copy) = &access {
+        let read_back = verified.access.as_ref().map(|a| a.copy.counts);
+        if read_back != Some(copy.counts) {
+            bail!(
+                "the access control in the backup reads back as {read_back:?} instead of {}",
+                copy.counts
+            );
+        }
+    }
     store::sync_file_and_dir(&staged)?;
     std::fs::rename(&staged, out)
         .with_context(|| format!("moving the backup into place at {}", out.display()))?;
@@ -166,6 +241,32 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<()> {
         "Verified: every document in it loads with automerge; storage id {}.",
         verified.storage_id
     );
+    match (&access, &access_dir) {
+        (Some(copy), _) => {
+            let _ = writeln!(
+                summary,
+                "Access control included: {} (sessions are never backed up). The file holds password and token hashes: keep it private.",
+                copy.counts
+            );
+        }
+        (None, Some(dir)) => {
+            let _ = writeln!(
+                summary,
+                "Access control: none in {} (no {}; the server ran without sign-in).",
+                dir.display(),
+                mitra_access::DATABASE_FILE
+            );
+        }
+        (None, None) => {
+            eprintln!(
+                "warning: access control (access.sqlite3) is not in this backup: with --storage, give --access-dir DIR (the data directory `mitra serve` uses) to include it"
+            );
+            let _ = writeln!(
+                summary,
+                "Access control: not included (give --access-dir DIR to include access.sqlite3)."
+            );
+        }
+    }
     if failures.is_empty() {
         print!("{summary}");
         Ok(())
@@ -226,7 +327,11 @@ async fn copy_to_sqlite(
 
 /// Makes the staged copy a backup file: a single file (rollback journal),
 /// with its `mitra_backup` table.
-fn finish_backup_file(file: &Path, source: &str) -> anyhow::Result<()> {
+fn finish_backup_file(
+    file: &Path,
+    source: &str,
+    access: Option<&access_backup::AccessCopy>,
+) -> anyhow::Result<()> {
     let conn = Connection::open_with_flags(
         file,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -246,18 +351,24 @@ fn finish_backup_file(file: &Path, source: &str) -> anyhow::Result<()> {
         "DROP TABLE IF EXISTS mitra_backup;
          CREATE TABLE mitra_backup (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;",
     )?;
-    let created_at = store::now_rfc3339();
-    let documents = documents.to_string();
-    for (key, value) in [
-        ("format", FORMAT),
-        ("created_at", created_at.as_str()),
-        ("mitra_version", env!("CARGO_PKG_VERSION")),
-        ("source", source),
-        ("documents", documents.as_str()),
-    ] {
+    let mut entries = vec![
+        ("format", FORMAT.to_owned()),
+        ("created_at", store::now_rfc3339()),
+        ("mitra_version", env!("CARGO_PKG_VERSION").to_owned()),
+        ("source", source.to_owned()),
+        ("documents", documents.to_string()),
+    ];
+    match access {
+        Some(copy) => entries.extend(access_backup::embed(&conn, copy)?),
+        None => {
+            conn.execute_batch(&format!("DROP TABLE IF EXISTS {}", access_backup::TABLE))?;
+            entries.push(("access", "none".to_owned()));
+        }
+    }
+    for (key, value) in &entries {
         conn.execute(
             "INSERT INTO mitra_backup (key, value) VALUES (?1, ?2)",
-            [key, value],
+            [key, value.as_str()],
         )?;
     }
     conn.close().map_err(|(_, e)| e)?;
@@ -278,30 +389,53 @@ struct Verified {
     storage_id: StorageId,
     /// The `mitra_backup` table, when the file has one.
     info: Option<BTreeMap<String, String>>,
+    /// The access control it includes, extracted and checked.
+    access: Option<ExtractedAccess>,
+}
+
+/// A backup's access control, reassembled into a temporary directory.
+struct ExtractedAccess {
+    /// Removed when dropped.
+    _dir: tempfile::TempDir,
+    /// The checked database file.
+    copy: access_backup::AccessCopy,
 }
 
 /// Checks a backup file: SQLite's `quick_check`, its format, and every
 /// document strictly loaded. File-level problems are errors; documents that
 /// do not load are listed in `failures`.
 async fn verify(reader: &SqliteReader) -> anyhow::Result<Verified> {
-    let (storage_id, documents, sync_states, info) = reader
+    let (storage_id, documents, sync_states, info, access) = reader
         .with(|r, conn| {
             r.quick_check(conn)?;
             let info = read_info(conn)
                 .with_context(|| format!("reading the backup information of {}", r.path().display()))?;
             if let Some(format) = info.as_ref().and_then(|i| i.get("format"))
                 && format != FORMAT
+                && format != FORMAT_V1
             {
                 bail!(
-                    "{} is a backup in format {format:?}, which this Mitra does not read (it reads {FORMAT})",
+                    "{} is a backup in format {format:?}, which this Mitra does not read (it reads {FORMAT} and {FORMAT_V1})",
                     r.path().display()
                 );
             }
+            let access = match &info {
+                Some(info) if access_backup::included(Some(info)) => {
+                    let dir = tempfile::Builder::new()
+                        .prefix("mitra-access-")
+                        .tempdir()
+                        .context("creating a temporary directory")?;
+                    let copy = access_backup::extract(conn, info, r.path(), dir.path())?;
+                    Some(ExtractedAccess { _dir: dir, copy })
+                }
+                _ => None,
+            };
             Ok((
                 r.storage_id(conn)?,
                 r.documents(conn)?,
                 r.count_sync_states(conn)?,
                 info,
+                access,
             ))
         })
         .await?;
@@ -331,6 +465,7 @@ async fn verify(reader: &SqliteReader) -> anyhow::Result<Verified> {
         sync_states,
         storage_id,
         info,
+        access,
     };
     while let Some((id, result)) = checks.next().await {
         match result {
@@ -385,6 +520,11 @@ pub async fn restore(args: RestoreArgs) -> anyhow::Result<()> {
         );
     }
     let target_shown = store::redacted(&url);
+    // Every check of the target comes before anything is written.
+    if let Some(database) = store::sqlite_file(&url) {
+        check_sqlite_target(&args, &database).await?;
+    }
+    let access_dir = plan_access(&args, &url, &verified).await?;
 
     let (storage_id_note, sync_states, merged) = match store::sqlite_file(&url) {
         Some(database) => {
@@ -445,17 +585,93 @@ pub async fn restore(args: RestoreArgs) -> anyhow::Result<()> {
         summary,
         "Verified: every document loads in the restored store with the backup's heads."
     );
+    match (&verified.access, &access_dir) {
+        (Some(access), Some(dir)) => {
+            let copy = access.copy.path.clone();
+            let into = dir.clone();
+            let placed = tokio::task::spawn_blocking(move || access_backup::place(&copy, &into))
+                .await
+                .context("restoring the access store")??;
+            // Opened once by the access store itself: it must accept it
+            // (and migrates a backup from an older Mitra).
+            let opened = mitra_access::AccessStore::open(dir).await;
+            match opened {
+                Ok(store) => store.close().await,
+                Err(e) => {
+                    return Err(anyhow::Error::new(e).context(format!(
+                        "restored the documents and {}, but it cannot be opened",
+                        placed.display()
+                    )));
+                }
+            }
+            let _ = writeln!(
+                summary,
+                "Restored access control into {}: {}.",
+                placed.display(),
+                access.copy.counts
+            );
+            let _ = writeln!(
+                summary,
+                "Sessions are not restored: everyone signs in again. Users, members, invitations and API tokens are as they were when the backup was made: revoke again any token revoked since."
+            );
+        }
+        (None, Some(dir)) => {
+            let existing = access_backup::file_in(dir);
+            let _ = writeln!(
+                summary,
+                "The backup holds no access control; {}.",
+                match existing {
+                    Some(file) => format!("{} was left as it was", file.display()),
+                    None => "with auth = required the documents belong to no partnership until assigned (`mitra document assign`)".to_owned(),
+                }
+            );
+        }
+        _ => {}
+    }
     print!("{summary}");
     Ok(())
 }
 
-/// Replaces (or creates) the SQLite database `database` with the backup;
-/// returns the restored store's storage id.
-async fn replace_sqlite(
+/// Where the backup's access control goes, checked before anything is
+/// written: `--access-dir`, else the SQLite data directory. Refuses a
+/// backup with access control and nowhere to put it, an access store a
+/// server has open, and one that holds users, partnerships or tokens
+/// unless `--force`.
+async fn plan_access(
     args: &RestoreArgs,
-    reader: &SqliteReader,
-    database: &Path,
-) -> anyhow::Result<StorageId> {
+    url: &StorageUrl,
+    verified: &Verified,
+) -> anyhow::Result<Option<PathBuf>> {
+    let dir = args.access_dir.clone().or_else(|| store::sqlite_dir(url));
+    if verified.access.is_none() {
+        return Ok(dir);
+    }
+    let Some(dir) = dir else {
+        bail!(
+            "cannot restore: the backup includes access control (users, partnerships, tokens); give --access-dir DIR, the data directory `mitra serve` uses with {}. Nothing was restored.",
+            store::redacted(url)
+        );
+    };
+    if let Some(file) = access_backup::file_in(&dir) {
+        let checked = file.clone();
+        let counts = tokio::task::spawn_blocking(move || access_backup::existing(&checked))
+            .await
+            .context("reading the existing access store")?
+            .context("cannot restore")?;
+        if !counts.is_empty() && !args.force {
+            bail!(
+                "cannot restore: {} already holds access control ({counts}); restore into an empty data directory, or pass --force to replace it with the backup's. Nothing was restored.",
+                file.display()
+            );
+        }
+    }
+    Ok(Some(dir))
+}
+
+/// Refuses to restore into the SQLite database `database` when a server
+/// has it open, or when it holds documents (or cannot be read) and
+/// `--force` was not given.
+async fn check_sqlite_target(args: &RestoreArgs, database: &Path) -> anyhow::Result<()> {
     let dir = parent_dir(database);
     if database.exists() {
         store::ensure_not_in_use(database)?;
@@ -483,6 +699,22 @@ async fn replace_sqlite(
             }
             Err(_) => {}
         }
+    }
+    Ok(())
+}
+
+/// Replaces (or creates) the SQLite database `database` with the backup,
+/// once [`check_sqlite_target`] allowed it; returns the restored store's
+/// storage id.
+async fn replace_sqlite(
+    args: &RestoreArgs,
+    reader: &SqliteReader,
+    database: &Path,
+) -> anyhow::Result<StorageId> {
+    let dir = parent_dir(database);
+    if database.exists() {
+        // Checked again right before it is replaced.
+        store::ensure_not_in_use(database)?;
     }
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("creating data directory {}", dir.display()))?;
@@ -535,6 +767,18 @@ fn prepare_restored_file(
     // A plain mitra.sqlite3 given as the backup may be in WAL mode.
     conn.pragma_update(None, "journal_mode", "DELETE")?;
     conn.execute_batch("DROP TABLE IF EXISTS mitra_backup")?;
+    // The access control goes to its own file; compact so that its password
+    // and token hashes do not linger in free pages of the documents' file.
+    let had_access: Option<String> = conn
+        .query_row(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [access_backup::TABLE],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if had_access.is_some() {
+        conn.execute_batch(&format!("DROP TABLE {}; VACUUM;", access_backup::TABLE))?;
+    }
     if let Some(id) = new_id {
         conn.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'storage_id'",

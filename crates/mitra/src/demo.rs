@@ -66,8 +66,9 @@ pub async fn maybe_seed_demo(storage: &dyn Storage) -> anyhow::Result<Option<Vec
 }
 
 /// The lines `mitra serve` prints after its serving line when it created
-/// the demo, `base` being the server's address (`http://HOST:PORT/`).
-pub fn serve_message(seeded: &[Seeded], base: &str) -> String {
+/// the demo, `base` being the server's address (`http://HOST:PORT/`);
+/// `auth_required`: clients need a session or a token.
+pub fn serve_message(seeded: &[Seeded], base: &str, auth_required: bool) -> String {
     let mut out = String::new();
     for s in seeded {
         let _ = writeln!(
@@ -80,9 +81,14 @@ pub fn serve_message(seeded: &[Seeded], base: &str) -> String {
     }
     if !seeded.is_empty() {
         let sync = format!("{}sync", base.replacen("http", "ws", 1));
+        let (signed_in, sync) = if auth_required {
+            (" and sign in", format!("{sync}?token=TOKEN"))
+        } else {
+            ("", sync)
+        };
         let _ = writeln!(
             out,
-            "Open a link in a browser, or open {} in any automerge-repo client syncing with {sync}; start with --no-demo (MITRA_NO_DEMO=1) to skip the demo in a new data directory.",
+            "Open a link in a browser{signed_in}, or open {} in any automerge-repo client syncing with {sync}; start with --no-demo (MITRA_NO_DEMO=1) to skip the demo in a new data directory.",
             seeded[0].charter_url
         );
     }

@@ -1,6 +1,7 @@
 //! The `mitra` command: runs the sync server and manages its data.
 
 mod access;
+mod access_backup;
 mod backup;
 mod demo;
 mod export;
@@ -37,6 +38,11 @@ enum Command {
     /// Run the sync server. On its first start in an empty data directory it
     /// creates the demo partnership (see `mitra demo`) unless --no-demo.
     ///
+    /// Sign-in is required by default (auth = required): while nobody has
+    /// an account, it prints a one-time setup link on standard output that
+    /// creates the first owner. --insecure-no-auth runs it open, for local
+    /// trials only.
+    ///
     /// Every setting comes from a flag, a MITRA_* environment variable, the
     /// configuration file (--config, MITRA_CONFIG, or ./mitra.toml) or its
     /// default, in that order of precedence (`mitra config check` shows them).
@@ -44,6 +50,9 @@ enum Command {
     /// Create the demo partnership (a multi-sector clean-air partnership with
     /// its charter and two meetings) in the database and print its URLs.
     ///
+    /// Each demo partnership also becomes a partnership of access control
+    /// (access.sqlite3), named like it, with no member: the first owner's
+    /// setup adopts it, and `mitra token create` gives scripts a token.
     /// Best run while the server is stopped; `mitra serve` creates the demo by
     /// itself on its first start in an empty data directory.
     Demo(DemoArgs),
@@ -53,12 +62,16 @@ enum Command {
     /// works while `mitra serve` is running (SQLite's WAL mode lets readers
     /// run next to the server).
     Export(ExportArgs),
-    /// Write a consistent backup of the documents to one file, while the
-    /// server runs (see `mitra restore`).
+    /// Write a consistent backup of the documents and of access control to
+    /// one file, while the server runs (see `mitra restore`).
     ///
     /// The file is a SQLite database in Mitra's storage schema; from SQLite
-    /// it is a point-in-time copy (SQLite's VACUUM INTO). It is checked
-    /// (every document loads) before it takes its name.
+    /// it is a point-in-time copy (SQLite's VACUUM INTO). Access control
+    /// (access.sqlite3: users, partnerships, members, invitations, API
+    /// tokens, document owners, attribution, audit log) is copied after the
+    /// documents, without sessions, into the same file, which is then
+    /// readable by its owner only. It is checked (every document loads, the
+    /// access copy is sound) before it takes its name.
     Backup(backup::BackupArgs),
     /// Bring a backup back: verify it, then restore it into an empty store
     /// (or replace one with --force). Stop the server first.
@@ -66,10 +79,23 @@ enum Command {
     /// Restored into SQLite, the store keeps the backup's storage id
     /// (disaster recovery: browsers resynchronise what the backup lacks);
     /// --new-storage-id gives a copy an id of its own.
+    ///
+    /// Access control in the backup goes to access.sqlite3 in the data
+    /// directory (--access-dir with --storage). An existing one holding
+    /// users, partnerships or tokens is replaced only with --force. Users
+    /// (with their passwords), partnerships, members, invitations and API
+    /// tokens come back as they were when the backup was made: tokens
+    /// created before it work again, and a token revoked or a member removed
+    /// since is back (revoke or remove them again). Sessions are never
+    /// restored: everyone signs in again. A backup without access control
+    /// leaves access.sqlite3 as it is.
     Restore(backup::RestoreArgs),
     /// Copy every document and peer sync state from one storage backend to
     /// another (e.g. sqlite:// to postgres://), verify the copy and print a
     /// summary. Stop the server first.
+    ///
+    /// Documents only: access control stays in access.sqlite3 in the data
+    /// directory, which `mitra serve` keeps using whatever the storage.
     MigrateStorage(transfer::MigrateArgs),
     /// Export a whole partnership to a directory: the charter and every
     /// meeting it links, as .automerge files with their whole history plus
@@ -255,7 +281,9 @@ async fn serve(loaded: settings::Loaded) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("starting Mitra with storage {}", settings.storage))?;
     let addr = server.local_addr();
-    println!("Mitra is serving on http://{addr}/ (sync endpoint ws://{addr}/sync)");
+    say(&format!(
+        "Mitra is serving on http://{addr}/ (sync endpoint ws://{addr}/sync)\n"
+    ));
     match (server.web_root(), &settings.web_dir) {
         (Some(root), _) => tracing::info!(dir = %root.display(), "serving the browser client"),
         (None, Some(dir)) => tracing::warn!(
@@ -266,26 +294,59 @@ async fn serve(loaded: settings::Loaded) -> anyhow::Result<()> {
             "the browser client was not found (build it with `npm --prefix web ci && npm --prefix web run build`, or pass --web-dir); serving the sync endpoint only"
         ),
     }
+    let access = server.shared().access.clone();
+    let base = format!("http://{addr}/");
     if let Some(seeded) = seeded {
-        print!(
-            "{}",
-            demo::serve_message(&seeded, &format!("http://{addr}/"))
-        );
-        if let Some(store) = &server.shared().access {
+        say(&demo::serve_message(&seeded, &base, access.is_some()));
+        if let Some(store) = &access {
+            let setup_pending = !store.has_users().await.unwrap_or(true);
             match access::assign_demo(store, &seeded).await {
-                Ok(partnership) => println!(
-                    "The demo belongs to the partnership \"Demo\" ({partnership}). Create a token for it:\n  \
-                     mitra token create --data-dir {} --partnership {partnership} --role editor",
-                    settings.data_dir.display()
-                ),
+                Ok(assigned) => {
+                    say(&access::demo_access_message(
+                        &assigned,
+                        &settings.data_dir,
+                        &format!("ws://{addr}/sync"),
+                        setup_pending,
+                    ));
+                }
                 Err(e) => {
-                    tracing::warn!(error = %format!("{e:#}"), "could not give the demo documents to a partnership")
+                    tracing::warn!(error = %format!("{e:#}"), "could not give the demo documents to partnerships")
                 }
             }
         }
     }
+    // First run: while nobody can sign in, the one-time setup link, on
+    // standard output only (never in the log).
+    if let Some(store) = &access {
+        match store.setup_token().await {
+            Ok(Some(secret)) => {
+                let base = access::link_base(settings.public_url.as_deref(), addr);
+                if !say(&access::setup_message(&base, &secret)) {
+                    tracing::error!(
+                        "could not print the one-time setup link: standard output is closed; restart Mitra with its standard output on a console or in a file"
+                    );
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(
+                error = %e,
+                "could not create the one-time setup link; restart Mitra to try again"
+            ),
+        }
+    }
     server.run(shutdown_signal()).await?;
     Ok(())
+}
+
+/// Writes `text` to standard output, for the operator; whether it got
+/// there. A closed or failing standard output (`mitra serve | head`) never
+/// stops the server (`print!` would panic).
+fn say(text: &str) -> bool {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_ok()
 }
 
 /// The first pause between attempts to reach the storage at startup.
@@ -360,7 +421,25 @@ async fn demo(args: DemoArgs) -> anyhow::Result<()> {
         .with_context(|| format!("opening the database in {}", args.data_dir.display()))?;
     let seeded = demo::seed(&storage, &languages).await;
     storage.close().await;
-    print!("{}", demo::demo_message(&seeded?, &args.data_dir));
+    let seeded = seeded?;
+    print!("{}", demo::demo_message(&seeded, &args.data_dir));
+    // Sign-in is required by default: each demo partnership becomes a
+    // partnership of access control, which the setup's first owner adopts.
+    let store = mitra_access::AccessStore::open(&args.data_dir)
+        .await
+        .with_context(|| format!("opening the access store in {}", args.data_dir.display()))?;
+    let setup_pending = store.has_users().await.map(|has| !has);
+    let assigned = access::assign_demo(&store, &seeded).await;
+    store.close().await;
+    print!(
+        "{}",
+        access::demo_access_message(
+            &assigned.context("giving the demo to partnerships")?,
+            &args.data_dir,
+            "ws://HOST:PORT/sync",
+            setup_pending.context("reading the access store")?,
+        )
+    );
     Ok(())
 }
 

@@ -72,13 +72,15 @@ pub struct ServeArgs {
     /// [env: MITRA_PUBLIC_URL].
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
-    /// Who may connect: open (no sign-in; anyone who can reach the server
-    /// reads and changes everything; local trials only) or required (an API
-    /// token or a session) [env: MITRA_AUTH] [default: open].
-    #[arg(long, value_name = "open|required")]
+    /// Who may connect: required (an API token or a signed-in session; on
+    /// the first start Mitra prints a one-time setup link) or open (no
+    /// sign-in; anyone who can reach the server reads and changes
+    /// everything; local trials only) [env: MITRA_AUTH] [default: required].
+    #[arg(long, value_name = "required|open")]
     pub auth: Option<String>,
-    /// Run without authentication (auth = open), on purpose: for local
-    /// trials only.
+    /// Run without authentication (auth = open), on purpose: anyone who can
+    /// reach the server reads and changes every document. For local trials
+    /// only; the server logs a warning saying so.
     #[arg(long, conflicts_with = "auth")]
     pub insecure_no_auth: bool,
     /// Create the demo partnership when storage is empty (the default)
@@ -315,9 +317,10 @@ const SPECS: &[Spec] = &[
     Spec {
         key: "auth",
         kind: Kind::Text,
-        about: "Who may connect: \"open\" (no sign-in: anyone who can reach this server reads and\n\
-                changes every document; local trials only) or \"required\" (an API token or a\n\
-                session). --insecure-no-auth means open.",
+        about: "Who may connect: \"required\" (an API token or a signed-in session; the first\n\
+                start prints a one-time setup link) or \"open\" (no sign-in: anyone who can\n\
+                reach this server reads and changes every document; local trials only).\n\
+                --insecure-no-auth means open.",
         example: None,
     },
     Spec {
@@ -431,7 +434,7 @@ fn defaults() -> Dict {
             "storage_wait_secs".to_owned(),
             Value::from(DEFAULT_STORAGE_WAIT_SECS),
         ),
-        ("auth".to_owned(), Value::from("open")),
+        ("auth".to_owned(), Value::from("required")),
         ("demo".to_owned(), Value::from(true)),
         (
             "document_idle_secs".to_owned(),

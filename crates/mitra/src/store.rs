@@ -17,7 +17,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 /// How long a direct SQLite connection waits for a lock the server holds
 /// for a moment (a commit).
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The schema version of `mitra.sqlite3` this code reads directly
 /// (`PRAGMA user_version`; see `mitra_storage::sqlite` for the layout).
@@ -53,6 +53,14 @@ impl StorageArgs {
 pub fn sqlite_file(url: &StorageUrl) -> Option<PathBuf> {
     match url {
         StorageUrl::Sqlite(dir) => Some(dir.join(DATABASE_FILE)),
+        _ => None,
+    }
+}
+
+/// The data directory behind `url`, when it is the SQLite backend.
+pub fn sqlite_dir(url: &StorageUrl) -> Option<PathBuf> {
+    match url {
+        StorageUrl::Sqlite(dir) => Some(dir.clone()),
         _ => None,
     }
 }

@@ -5,6 +5,7 @@
 
 mod common;
 
+use mitra_access::AccessStore;
 use mitra_protocol::DocumentId;
 
 use common::{mitra, succeeds as stdout};
@@ -193,32 +194,77 @@ fn serve_until(
     (lines, stderr)
 }
 
-#[test]
-fn serve_with_auth_required_gives_the_demo_to_a_partnership() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_gives_each_demo_partnership_an_access_partnership_with_its_charter() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().to_str().unwrap();
-    let (lines, stderr) = serve_until(
-        dir,
-        &["--auth", "required"],
-        "mitra token create",
-        std::time::Duration::ZERO,
-    );
+    let dir = tmp.path().to_str().unwrap().to_owned();
+    // auth = required is the default.
+    let (lines, stderr) = {
+        let dir = dir.clone();
+        tokio::task::spawn_blocking(move || {
+            serve_until(&dir, &[], "#/setup/", std::time::Duration::ZERO)
+        })
+        .await
+        .unwrap()
+    };
+    let printed = lines.join("\n");
     let hint = lines
         .iter()
         .find(|l| l.contains("mitra token create"))
-        .unwrap_or_else(|| panic!("no token hint in {lines:?}\n{stderr}"));
+        .unwrap_or_else(|| panic!("no token hint in {printed}\n{stderr}"));
     assert!(hint.contains("--role editor"), "{hint}");
+    assert!(hint.contains(&format!("--data-dir {dir}")), "{hint}");
+    assert!(
+        printed.contains("whoever completes the setup"),
+        "the first owner adopts the demo: {printed}"
+    );
     assert!(
         !stderr.contains("anyone who can reach this server"),
         "{stderr}"
     );
-    let listed = stdout(&mitra(&["partnership", "list", "--data-dir", dir]));
-    let demo = listed
-        .lines()
-        .find(|l| l.ends_with("\tDemo"))
-        .unwrap_or_else(|| panic!("{listed}"));
-    let id = demo.split('\t').next().unwrap();
-    assert!(hint.contains(id), "{hint}");
+
+    // The charters the demo lines link to.
+    let charters: Vec<(String, String)> = lines
+        .iter()
+        .filter_map(|l| {
+            let rest = l.strip_prefix("Created the demo partnership \"")?;
+            let (name, rest) = rest.split_once('"')?;
+            let (_, link) = rest.split_once("#/p/")?;
+            Some((name.to_owned(), link.strip_suffix("/charter")?.to_owned()))
+        })
+        .collect();
+    assert_eq!(charters.len(), 2, "{printed}");
+
+    let store = AccessStore::open(tmp.path()).await.unwrap();
+    let partnerships = store.partnerships().await.unwrap();
+    assert_eq!(partnerships.len(), 2, "{partnerships:?}");
+    for (name, charter) in &charters {
+        let p = partnerships
+            .iter()
+            .find(|p| &p.name == name)
+            .unwrap_or_else(|| panic!("no partnership named {name}: {partnerships:?}"));
+        assert_eq!(p.charter.as_deref(), Some(charter.as_str()));
+        let documents = store.documents(&p.id).await.unwrap();
+        assert_eq!(documents.len(), 3, "the charter and two meetings");
+        assert!(documents.contains(charter));
+        assert!(store.members(&p.id).await.unwrap().is_empty());
+    }
+    assert!(
+        hint.contains(partnerships[0].id.as_str()) || hint.contains(partnerships[1].id.as_str()),
+        "{hint}"
+    );
+    store.close().await;
+
+    // `partnership list` shows each with its charter.
+    let listed = stdout(&mitra(&["partnership", "list", "--data-dir", &dir]));
+    for (name, charter) in &charters {
+        assert!(
+            listed
+                .lines()
+                .any(|l| l.ends_with(&format!("\t{name}\tautomerge:{charter}"))),
+            "{listed}"
+        );
+    }
 }
 
 #[test]
@@ -226,7 +272,11 @@ fn open_mode_warns_loudly() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().to_str().unwrap();
     let warning = "anyone who can reach this server can read and change every document";
-    for flags in [&["--no-demo"][..], &["--no-demo", "--insecure-no-auth"][..]] {
+    for flags in [
+        &["--no-demo", "--insecure-no-auth"][..],
+        &["--no-demo", "--auth", "open"][..],
+        &["--no-demo"][..],
+    ] {
         let (lines, stderr) = serve_until(
             dir,
             flags,
@@ -237,6 +287,35 @@ fn open_mode_warns_loudly() {
             lines.iter().any(|l| l.contains("Mitra is serving")),
             "{lines:?}"
         );
-        assert!(stderr.contains(warning), "{flags:?}: {stderr}");
+        let open = flags.contains(&"open") || flags.contains(&"--insecure-no-auth");
+        assert_eq!(stderr.contains(warning), open, "{flags:?}: {stderr}");
+    }
+}
+
+#[test]
+fn mitra_demo_gives_each_demo_partnership_to_access_control() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let out = stdout(&mitra(&["demo", "--data-dir", dir]));
+    assert!(out.contains("mitra token create --data-dir"), "{out}");
+    assert!(out.contains("whoever completes the setup"), "{out}");
+    // "  NAME (LANGUAGE): automerge:CHARTER"
+    let charters: Vec<(&str, &str)> = out
+        .lines()
+        .filter_map(|l| {
+            let (name, rest) = l.strip_prefix("  ")?.split_once(" (")?;
+            Some((name, rest.split_once("): ")?.1))
+        })
+        .collect();
+    assert_eq!(charters.len(), 2, "{out}");
+    let listed = stdout(&mitra(&["partnership", "list", "--data-dir", dir]));
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+    for (name, charter) in charters {
+        assert!(
+            listed
+                .lines()
+                .any(|l| l.ends_with(&format!("\t{name}\t{charter}"))),
+            "{name} {charter}: {listed}"
+        );
     }
 }

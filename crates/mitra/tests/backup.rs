@@ -18,6 +18,9 @@ use std::time::Duration;
 
 use automerge::transaction::Transactable;
 use automerge::{Automerge, ChangeHash, ReadDoc};
+use mitra_access::{
+    AccessStore, Actor, InvitationStatus, NewUser, PartnershipId, Principal, Role, Secret,
+};
 use mitra_protocol::{AutomergeEngine, DocumentId, StorageId};
 use mitra_storage::{SqliteStorage, Storage, StorageUrl};
 use samod::{BackoffConfig, DocHandle, Repo};
@@ -173,6 +176,45 @@ async fn open(url: &StorageUrl) -> Arc<dyn Storage> {
         .unwrap_or_else(|e| panic!("opening {url}: {e}"))
 }
 
+/// An editor API token (its secret) for the partnership whose charter is
+/// `charter` (a URL or bare id), created with `mitra token create` in
+/// `data_dir` (whose server created the demo with auth = required).
+fn editor_token(data_dir: &Path, charter: &str) -> String {
+    let charter = charter.strip_prefix("automerge:").unwrap_or(charter);
+    let cwd = data_dir.parent().unwrap();
+    let listed = succeeds(&mitra(
+        cwd,
+        &["partnership", "list", "--data-dir", arg(data_dir)],
+    ));
+    let partnership = listed
+        .lines()
+        .find(|l| l.ends_with(&format!("\tautomerge:{charter}")))
+        .and_then(|l| l.split('\t').next())
+        .unwrap_or_else(|| panic!("no partnership has the charter {charter}: {listed}"))
+        .to_owned();
+    let secret = succeeds(&mitra(
+        cwd,
+        &[
+            "token",
+            "create",
+            "--data-dir",
+            arg(data_dir),
+            "--partnership",
+            &partnership,
+            "--role",
+            "editor",
+            "--label",
+            "backup test",
+        ],
+    ));
+    secret.trim().to_owned()
+}
+
+/// `ws_url` with an API token.
+fn with_token(ws_url: &str, token: &str) -> String {
+    format!("{ws_url}?token={token}")
+}
+
 /// Creates the demo partnership in `dir`; returns the printed charter URLs.
 fn demo(dir: &Path, language: &str) -> Vec<String> {
     let out = succeeds(&mitra(
@@ -278,11 +320,25 @@ async fn a_backup_taken_mid_editing_restores_every_document_identically() {
     let served = Served::start(&live, true);
     assert_eq!(served.charters.len(), 2, "the demo in two languages");
 
-    // A client opens both partnerships: each charter and the meetings it links.
-    let repo = samod_client(&served.ws_url).await;
+    // A client opens both partnerships: each charter and the meetings it
+    // links, through an editor token of each partnership (auth = required,
+    // the default: the demo partnerships are two access partnerships).
+    let tokens: Vec<String> = served
+        .charters
+        .iter()
+        .map(|c| editor_token(&live, c))
+        .collect();
+    let mut repos = Vec::new();
+    for token in &tokens {
+        repos.push(samod_client(&with_token(&served.ws_url, token)).await);
+    }
     let mut handles = Vec::new();
-    for charter in &served.charters {
-        let handle = find(&repo, charter).await;
+    // Which token's partnership each document belongs to.
+    let mut partnership_of = BTreeMap::new();
+    for (i, charter) in served.charters.iter().enumerate() {
+        let repo = &repos[i];
+        let handle = find(repo, charter).await;
+        partnership_of.insert(document_id(&handle), i);
         let meetings = handle.with_document(|doc| {
             let (charter, _) = mitra_model::charter::load(doc).unwrap();
             charter
@@ -294,7 +350,9 @@ async fn a_backup_taken_mid_editing_restores_every_document_identically() {
         assert_eq!(meetings.len(), 2);
         handles.push(handle);
         for meeting in meetings {
-            handles.push(find(&repo, &meeting).await);
+            let meeting = find(repo, &meeting).await;
+            partnership_of.insert(document_id(&meeting), i);
+            handles.push(meeting);
         }
     }
     assert_eq!(handles.len(), 6);
@@ -353,6 +411,10 @@ async fn a_backup_taken_mid_editing_restores_every_document_identically() {
     let out = succeeds(&backup);
     assert!(out.contains("Backed up 6 document(s)"), "{out}");
     assert!(
+        out.contains("Access control included: 0 user(s), 2 partnership(s), 2 active API token(s), 6 document owner(s)"),
+        "{out}"
+    );
+    assert!(
         edits_during > 0,
         "the client kept editing while the backup ran"
     );
@@ -387,6 +449,7 @@ async fn a_backup_taken_mid_editing_restores_every_document_identically() {
     ));
     assert!(out.contains("Restored 6 document(s)"), "{out}");
     assert!(out.contains("the backup's storage id"), "{out}");
+    assert!(out.contains("Restored access control"), "{out}");
     let (restored_docs, restored_id) = sqlite_contents(&restored).await;
     let backed_up_docs: BTreeMap<_, _> = backed_up
         .iter()
@@ -396,7 +459,7 @@ async fn a_backup_taken_mid_editing_restores_every_document_identically() {
     assert_eq!(restored_id, backup_storage_id);
 
     // The live store kept its storage id in the backup (disaster recovery).
-    drop(repo);
+    drop(repos);
     drop(served);
     let (live_docs, live_id) = sqlite_contents(&live).await;
     assert_eq!(live_id, backup_storage_id);
@@ -405,14 +468,19 @@ async fn a_backup_taken_mid_editing_restores_every_document_identically() {
         assert!(live_docs[id].changes >= doc.changes);
     }
 
-    // The restored store serves: a fresh client gets the backup's documents.
+    // The restored store serves: fresh clients with the tokens created
+    // before the backup get the backup's documents.
     let served = Served::start(&restored, false);
-    let repo = samod_client(&served.ws_url).await;
+    let mut repos = Vec::new();
+    for token in &tokens {
+        repos.push(samod_client(&with_token(&served.ws_url, token)).await);
+    }
     for (id, doc) in &backed_up_docs {
-        let handle = find(&repo, &id.to_string()).await;
+        let repo = &repos[partnership_of[id]];
+        let handle = find(repo, &id.to_string()).await;
         assert_eq!(heads(&handle), doc.heads, "{} as served", id.url());
     }
-    drop(repo);
+    drop(repos);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -622,6 +690,397 @@ async fn a_damaged_backup_is_refused_with_a_clear_message() {
         &["restore", "--in", arg(&good), "--data-dir", arg(&target)],
     ));
     assert!(out.contains("Restored 6 document(s)"), "{out}");
+}
+
+/// Creates an editor or viewer token with the CLI; returns its secret.
+fn cli_token(cwd: &Path, dir: &Path, partnership: &PartnershipId, role: &str) -> String {
+    succeeds(&mitra(
+        cwd,
+        &[
+            "token",
+            "create",
+            "--data-dir",
+            arg(dir),
+            "--partnership",
+            partnership.as_str(),
+            "--role",
+            role,
+        ],
+    ))
+    .trim()
+    .to_owned()
+}
+
+/// Whether the data directory holds an access store.
+fn has_access_store(dir: &Path) -> bool {
+    dir.join(mitra_access::DATABASE_FILE).exists()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_control_is_backed_up_and_restored_without_sessions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let live = tmp.path().join("live");
+    let charters = demo(&live, "en");
+    let charter = DocumentId::parse_url_or_id(&charters[0])
+        .unwrap()
+        .to_string();
+
+    // Access control as a server leaves it: `mitra demo` gave the demo to a
+    // partnership of its own; the setup made the first owner, who adopted
+    // it and has a live session; an invitation; tokens.
+    let store = AccessStore::open(&live).await.unwrap();
+    let partnership = store
+        .partnerships()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.charter.as_deref() == Some(charter.as_str()))
+        .expect("the demo has a partnership with its charter");
+    let setup = store.setup_token().await.unwrap().unwrap();
+    let ayu = store
+        .complete_setup(
+            &setup,
+            NewUser::with_password(
+                "ayu",
+                "a long enough password",
+                "Ayu Lestari",
+                "Yayasan Air",
+            ),
+            "Clean Air",
+        )
+        .await
+        .unwrap()
+        .user;
+    let adopted = store.adopt_memberless_partnerships(&ayu.id).await.unwrap();
+    assert_eq!(adopted.len(), 1);
+    let owner = Actor::User(ayu.id.clone());
+    let (_, session) = store.create_session(&ayu.id).await.unwrap();
+    let (invitation, invitation_secret) = store
+        .create_invitation(
+            &owner,
+            &partnership.id,
+            Role::Viewer,
+            Duration::from_secs(24 * 3600),
+        )
+        .await
+        .unwrap();
+    store.close().await;
+    let editor = cli_token(tmp.path(), &live, &partnership.id, "editor");
+    let viewer = cli_token(tmp.path(), &live, &partnership.id, "viewer");
+    let store = AccessStore::open(&live).await.unwrap();
+    let Some(Principal::Token { token_id, .. }) = store
+        .token_principal(&Secret::from_presented(viewer.clone()))
+        .await
+        .unwrap()
+    else {
+        panic!("the viewer token works before the backup");
+    };
+    store.revoke_token(&owner, &token_id).await.unwrap();
+    let audit_before = store.audit(&partnership.id, None).await.unwrap();
+    store.close().await;
+    let tokens_before = succeeds(&mitra(
+        tmp.path(),
+        &[
+            "token",
+            "list",
+            "--data-dir",
+            arg(&live),
+            "--partnership",
+            partnership.id.as_str(),
+        ],
+    ));
+
+    // The backup includes it, and is private.
+    let file = tmp.path().join("with-access.backup");
+    let out = succeeds(&mitra(
+        tmp.path(),
+        &["backup", "--data-dir", arg(&live), "--out", arg(&file)],
+    ));
+    assert!(out.contains("Backed up 3 document(s)"), "{out}");
+    assert!(
+        out.contains("Access control included: 1 user(s), 2 partnership(s), 1 active API token(s), 3 document owner(s)"),
+        "{out}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the backup holds password hashes");
+    }
+    // No session (not even its hash) is in the backup.
+    {
+        let conn = rusqlite::Connection::open(&file).unwrap();
+        let format: String = conn
+            .query_row(
+                "SELECT value FROM mitra_backup WHERE key = 'format'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(format, "mitra-backup/2");
+        let view = tempfile::tempdir().unwrap();
+        let mut bytes = Vec::new();
+        let mut stmt = conn
+            .prepare("SELECT bytes FROM mitra_backup_access ORDER BY seq")
+            .unwrap();
+        for chunk in stmt.query_map([], |row| row.get::<_, Vec<u8>>(0)).unwrap() {
+            bytes.extend(chunk.unwrap());
+        }
+        let copy = view.path().join("access.sqlite3");
+        std::fs::write(&copy, bytes).unwrap();
+        let access = rusqlite::Connection::open(&copy).unwrap();
+        let sessions: i64 = access
+            .query_row("SELECT count(*) FROM sessions", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(sessions, 0, "sessions are never backed up");
+    }
+
+    // A damaged copy of the access control is refused before anything is
+    // written.
+    let damaged = tmp.path().join("damaged-access.backup");
+    std::fs::copy(&file, &damaged).unwrap();
+    {
+        let conn = rusqlite::Connection::open(&damaged).unwrap();
+        let mut chunk: Vec<u8> = conn
+            .query_row(
+                "SELECT bytes FROM mitra_backup_access ORDER BY seq LIMIT 1",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        let middle = chunk.len() / 2;
+        chunk[middle] ^= 0x5A;
+        conn.execute(
+            "UPDATE mitra_backup_access SET bytes = ?1 WHERE seq = 1",
+            [chunk],
+        )
+        .unwrap();
+    }
+    let nowhere = tmp.path().join("nowhere");
+    let err = fails(&mitra(
+        tmp.path(),
+        &[
+            "restore",
+            "--in",
+            arg(&damaged),
+            "--data-dir",
+            arg(&nowhere),
+        ],
+    ));
+    assert!(err.contains("does not match its checksum"), "{err}");
+    assert!(!nowhere.exists(), "nothing was written");
+
+    // Restored into an empty data directory: everything but the session.
+    let restored = tmp.path().join("restored");
+    let out = succeeds(&mitra(
+        tmp.path(),
+        &["restore", "--in", arg(&file), "--data-dir", arg(&restored)],
+    ));
+    assert!(out.contains("Restored 3 document(s)"), "{out}");
+    assert!(out.contains("Restored access control into"), "{out}");
+    assert!(out.contains("Sessions are not restored"), "{out}");
+    let tokens_after = succeeds(&mitra(
+        tmp.path(),
+        &[
+            "token",
+            "list",
+            "--data-dir",
+            arg(&restored),
+            "--partnership",
+            partnership.id.as_str(),
+        ],
+    ));
+    assert_eq!(tokens_after, tokens_before);
+    assert!(
+        tokens_after.contains("\teditor\tactive\t"),
+        "{tokens_after}"
+    );
+    assert!(
+        tokens_after.contains("\tviewer\trevoked\t"),
+        "{tokens_after}"
+    );
+    let store = AccessStore::open(&restored).await.unwrap();
+    let signed_in = store
+        .verify_login("ayu", "a long enough password")
+        .await
+        .unwrap();
+    assert_eq!(signed_in.id, ayu.id);
+    match store
+        .token_principal(&Secret::from_presented(editor.clone()))
+        .await
+        .unwrap()
+    {
+        Some(Principal::Token {
+            partnership: p,
+            role,
+            ..
+        }) => {
+            assert_eq!(p, partnership.id);
+            assert_eq!(role, Role::Editor);
+        }
+        other => panic!("the editor token does not work after restore: {other:?}"),
+    }
+    assert!(
+        store
+            .token_principal(&Secret::from_presented(viewer))
+            .await
+            .unwrap()
+            .is_none(),
+        "a revoked token stays revoked"
+    );
+    assert!(
+        store.session(&session).await.unwrap().is_none(),
+        "a restored store does not revive sessions"
+    );
+    let info = store.invitation_info(&invitation_secret).await.unwrap();
+    assert_eq!(info.id, invitation.id);
+    assert_eq!(info.status, InvitationStatus::Pending);
+    assert_eq!(
+        store.document_partnership(&charter).await.unwrap(),
+        Some(partnership.id.clone())
+    );
+    let restored_partnership = store.partnership(&partnership.id).await.unwrap().unwrap();
+    assert_eq!(
+        restored_partnership.charter.as_deref(),
+        Some(charter.as_str())
+    );
+    assert_eq!(
+        store.audit(&partnership.id, None).await.unwrap(),
+        audit_before
+    );
+    store.close().await;
+
+    // The token created before the backup reaches the documents through a
+    // server on the restored data directory.
+    let (restored_docs, _) = sqlite_contents(&restored).await;
+    let backed_up = restored_docs
+        .into_iter()
+        .find(|(id, _)| id.to_string() == charter)
+        .unwrap()
+        .1;
+    let served = Served::start(&restored, false);
+    let repo = samod_client(&with_token(&served.ws_url, &editor)).await;
+    let handle = find(&repo, &charter).await;
+    assert_eq!(heads(&handle), backed_up.heads);
+    drop(repo);
+    drop(served);
+
+    // A target whose access store holds users is refused without --force,
+    // and nothing is written.
+    let other = tmp.path().join("other");
+    let store = AccessStore::open(&other).await.unwrap();
+    store
+        .create_user(NewUser::with_password(
+            "budi",
+            "another long password",
+            "Budi",
+            "Dinas Lingkungan",
+        ))
+        .await
+        .unwrap();
+    store.close().await;
+    let err = fails(&mitra(
+        tmp.path(),
+        &["restore", "--in", arg(&file), "--data-dir", arg(&other)],
+    ));
+    assert!(err.contains("already holds access control"), "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert!(!other.join("mitra.sqlite3").exists(), "nothing was written");
+    // Not while a server has it open, not even with --force.
+    let in_use = AccessStore::open(&other).await.unwrap();
+    let err = fails(&mitra(
+        tmp.path(),
+        &[
+            "restore",
+            "--in",
+            arg(&file),
+            "--data-dir",
+            arg(&other),
+            "--force",
+        ],
+    ));
+    assert!(err.contains("in use by another process"), "{err}");
+    in_use.close().await;
+    // With --force it is replaced by the backup's.
+    let out = succeeds(&mitra(
+        tmp.path(),
+        &[
+            "restore",
+            "--in",
+            arg(&file),
+            "--data-dir",
+            arg(&other),
+            "--force",
+        ],
+    ));
+    assert!(out.contains("Restored access control"), "{out}");
+    let store = AccessStore::open(&other).await.unwrap();
+    assert!(store.user_by_username("budi").await.unwrap().is_none());
+    assert!(store.user_by_username("ayu").await.unwrap().is_some());
+    store.close().await;
+
+    // `restore --help` says what happens to users, sessions and tokens.
+    let help = succeeds(&mitra(tmp.path(), &["restore", "--help"]));
+    for words in ["Sessions are never restored", "API tokens", "Users"] {
+        assert!(help.contains(words), "{words}: {help}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_without_access_control_and_format_1_backups_still_restore() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = tmp.path().join("source");
+    demo(&source, "id");
+    // As a data directory a server ran on without sign-in.
+    for suffix in ["", "-wal", "-shm"] {
+        let file = source.join(format!("{}{suffix}", mitra_access::DATABASE_FILE));
+        if file.exists() {
+            std::fs::remove_file(file).unwrap();
+        }
+    }
+    assert!(!has_access_store(&source));
+    let file = tmp.path().join("documents-only.backup");
+    let out = succeeds(&mitra(
+        tmp.path(),
+        &["backup", "--data-dir", arg(&source), "--out", arg(&file)],
+    ));
+    assert!(out.contains("Access control: none"), "{out}");
+    // As Mitra wrote backups before access control.
+    {
+        let conn = rusqlite::Connection::open(&file).unwrap();
+        conn.execute_batch(
+            "UPDATE mitra_backup SET value = 'mitra-backup/1' WHERE key = 'format';
+             DELETE FROM mitra_backup WHERE key = 'access';",
+        )
+        .unwrap();
+    }
+    // Into a data directory with access control of its own, which stays.
+    let target = tmp.path().join("target");
+    let store = AccessStore::open(&target).await.unwrap();
+    let partnership = store.create_partnership_as_system("Kept").await.unwrap();
+    store.close().await;
+    let out = succeeds(&mitra(
+        tmp.path(),
+        &["restore", "--in", arg(&file), "--data-dir", arg(&target)],
+    ));
+    assert!(out.contains("Restored 3 document(s)"), "{out}");
+    assert!(out.contains("The backup holds no access control"), "{out}");
+    assert!(out.contains("was left as it was"), "{out}");
+    let store = AccessStore::open(&target).await.unwrap();
+    assert_eq!(
+        store
+            .partnership(&partnership.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        "Kept"
+    );
+    store.close().await;
+    assert_eq!(
+        sqlite_contents(&target).await.0,
+        sqlite_contents(&source).await.0
+    );
 }
 
 /// A source store with more than the demo: a compacted document (snapshot
@@ -855,11 +1314,18 @@ async fn migrate_backup_and_restore_through_postgres_keep_every_document() {
 
     // A backup of PostgreSQL (through the Storage trait) ...
     let file = tmp.path().join("pg.backup");
-    let out = succeeds(&mitra(
+    let backup = mitra(
         tmp.path(),
         &["backup", "--storage", &pg, "--out", arg(&file)],
-    ));
+    );
+    let out = succeeds(&backup);
     assert!(out.contains("Backed up 6 document(s)"), "{out}");
+    // Without --access-dir, it says access control is not in it.
+    assert!(out.contains("Access control: not included"), "{out}");
+    assert!(
+        String::from_utf8_lossy(&backup.stderr).contains("--access-dir"),
+        "a warning names --access-dir"
+    );
     let (backed_up, backup_id) = backup_contents(&file).await;
     let backed_up: BTreeMap<_, _> = backed_up.into_iter().map(|(k, (d, _))| (k, d)).collect();
     assert_eq!(backed_up, src_docs);
@@ -895,6 +1361,63 @@ async fn migrate_backup_and_restore_through_postgres_keep_every_document() {
     let (restored_docs, restored_id) = sqlite_contents(&restored).await;
     assert_eq!(restored_docs, src_docs);
     assert_eq!(restored_id, pg_id);
+
+    // With documents in PostgreSQL, access control is in the server's data
+    // directory: --access-dir takes it into the backup and back out.
+    let server_dir = tmp.path().join("server-dir");
+    let store = AccessStore::open(&server_dir).await.unwrap();
+    let partnership = store
+        .create_partnership_as_system("On PostgreSQL")
+        .await
+        .unwrap();
+    store.close().await;
+    let with_access = tmp.path().join("pg-with-access.backup");
+    let out = succeeds(&mitra(
+        tmp.path(),
+        &[
+            "backup",
+            "--storage",
+            &pg,
+            "--access-dir",
+            arg(&server_dir),
+            "--out",
+            arg(&with_access),
+        ],
+    ));
+    assert!(
+        out.contains("Access control included: 0 user(s), 1 partnership(s)"),
+        "{out}"
+    );
+    let err = fails(&mitra(
+        tmp.path(),
+        &[
+            "restore",
+            "--in",
+            arg(&with_access),
+            "--storage",
+            &second.url,
+            "--force",
+        ],
+    ));
+    assert!(err.contains("give --access-dir"), "{err}");
+    let restored_dir = tmp.path().join("restored-server-dir");
+    let out = succeeds(&mitra(
+        tmp.path(),
+        &[
+            "restore",
+            "--in",
+            arg(&with_access),
+            "--storage",
+            &second.url,
+            "--access-dir",
+            arg(&restored_dir),
+            "--force",
+        ],
+    ));
+    assert!(out.contains("Restored access control"), "{out}");
+    let store = AccessStore::open(&restored_dir).await.unwrap();
+    assert!(store.partnership(&partnership.id).await.unwrap().is_some());
+    store.close().await;
 
     // PostgreSQL -> SQLite: everything comes back, sync states included.
     let back = tmp.path().join("back");

@@ -59,14 +59,14 @@ pub fn arg(path: &Path) -> &str {
     path.to_str().unwrap()
 }
 
-/// The lines a child writes to `stdout`, as they come.
+/// The lines a child writes to `stdout`, as they come. Once the receiver
+/// is gone the rest is read and dropped, so the child never writes into a
+/// closed pipe.
 pub fn lines(stdout: ChildStdout) -> mpsc::Receiver<String> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            if tx.send(line.unwrap_or_default()).is_err() {
-                break;
-            }
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
         }
     });
     rx
