@@ -249,6 +249,45 @@ async fn the_cookie_is_secure_behind_https() {
 }
 
 #[tokio::test]
+async fn behind_a_tls_proxy_the_cookie_is_secure_and_links_are_https() {
+    let server = start().await;
+    let (owner, me) = set_up(&server).await;
+    let partnership = me["partnerships"][0]["id"].as_str().unwrap().to_owned();
+    store(&server)
+        .create_user(NewUser::with_password("sari", PASSWORD, "Sari", "Sekolah"))
+        .await
+        .unwrap();
+    // Caddy (the Compose `https` profile) says the browser came over https.
+    let mut api = Api::browser(&server);
+    api.extra_headers = vec![("X-Forwarded-Proto".into(), "https".into())];
+    let response = api
+        .post(
+            "/api/session",
+            json!({ "username": "sari", "password": PASSWORD }),
+        )
+        .await;
+    expect(&response, 200);
+    let cookie = response.header("set-cookie").unwrap();
+    assert!(cookie.ends_with("; Secure"), "{cookie}");
+
+    let mut owner = owner;
+    owner.extra_headers = vec![("X-Forwarded-Proto".into(), "https".into())];
+    let invitation = owner
+        .post(
+            &format!("/api/partnerships/{partnership}/invitations"),
+            json!({ "role": "editor" }),
+        )
+        .await;
+    expect(&invitation, 201);
+    let link = invitation.json()["link"].as_str().unwrap().to_owned();
+    assert_eq!(
+        link.split("/#/").next(),
+        Some(format!("https://{}", server.addr).as_str()),
+        "{link}"
+    );
+}
+
+#[tokio::test]
 async fn signing_out_ends_the_session_and_closes_its_socket() {
     let server = start().await;
     let (owner, _) = set_up(&server).await;

@@ -568,14 +568,37 @@ impl Ctx {
         .unwrap_or_else(|_| HeaderValue::from_static("mitra_session=; Path=/; Max-Age=0"))
     }
 
+    /// `; Secure` when people reach this server over https: its
+    /// `public_url` says so, or a TLS-terminating proxy in front of it (the
+    /// Compose `https` profile's Caddy) sends `X-Forwarded-Proto: https`.
+    /// Trusting that header cannot hurt anyone else: a client that forges it
+    /// over plain HTTP only gets a cookie its own browser will not send back.
     fn secure(&self) -> &'static str {
-        let https = self
+        if self.scheme() == "https" {
+            "; Secure"
+        } else {
+            ""
+        }
+    }
+
+    /// `https` or `http`, as in [`Ctx::secure`].
+    fn scheme(&self) -> &'static str {
+        let public_https = self
             .shared
             .config
             .public_url
             .as_deref()
             .is_some_and(|u| u.len() >= 8 && u[..8].eq_ignore_ascii_case("https://"));
-        if https { "; Secure" } else { "" }
+        let forwarded_https = self
+            .headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
+        if public_https || (self.shared.config.public_url.is_none() && forwarded_https) {
+            "https"
+        } else {
+            "http"
+        }
     }
 
     /// Where people open this server: `public_url`, else `http://` and the
@@ -596,7 +619,7 @@ impl Ctx {
                         .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
             });
         match host {
-            Some(host) => format!("http://{host}"),
+            Some(host) => format!("{}://{host}", self.scheme()),
             None => format!("http://{}", self.shared.config.listen),
         }
     }

@@ -152,6 +152,8 @@ pub struct Api {
     pub bearer: Option<String>,
     /// The `Origin` header sent with every request (a browser's).
     pub origin: Option<String>,
+    /// Other headers sent with every request (as a proxy in front adds them).
+    pub extra_headers: Vec<(String, String)>,
 }
 
 impl Api {
@@ -162,6 +164,7 @@ impl Api {
             cookie: None,
             bearer: None,
             origin: Some(format!("http://{}", server.addr)),
+            extra_headers: Vec::new(),
         }
     }
 
@@ -172,6 +175,7 @@ impl Api {
             cookie: None,
             bearer: Some(token.to_owned()),
             origin: None,
+            extra_headers: Vec::new(),
         }
     }
 
@@ -207,6 +211,9 @@ impl Api {
         }
         if let Some(origin) = &self.origin {
             head.push_str(&format!("Origin: {origin}\r\n"));
+        }
+        for (name, value) in &self.extra_headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
         }
         if let Some(body) = body {
             if let Some(content_type) = content_type {
