@@ -29,7 +29,7 @@ export default defineConfig({
         // automerge's engine is about 3.6 MB.
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         navigateFallback: "index.html",
-        navigateFallbackDenylist: [/^\/sync/, /^\/healthz/, /^\/readyz/, /^\/metrics/],
+        navigateFallbackDenylist: [/^\/sync/, /^\/api\//, /^\/healthz/, /^\/readyz/, /^\/metrics/],
         cleanupOutdatedCaches: true,
       },
     }),
@@ -42,6 +42,7 @@ export default defineConfig({
   server: {
     proxy: {
       "/sync": { target: "ws://127.0.0.1:8080", ws: true },
+      "/api": { target: "http://127.0.0.1:8080" },
     },
   },
   test: {

@@ -1,10 +1,24 @@
 // Two people from two organisations co-edit the demo partnership in real
-// Chromium through a real `mitra serve`: live edits, concurrent typing,
-// presence, offline work, persistence. Screenshots go to e2e-artifacts/.
+// Chromium through a real `mitra serve` with sign-in required (its default):
+// the first owner sets Mitra up from the printed link and invites a partner,
+// then live edits, concurrent typing, presence, offline work, the attested
+// history, persistence, a read-only viewer and a removed member.
+// Screenshots go to e2e-artifacts/.
 import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 
-import { launchBrowser, Mitra, partnershipUrl, person, screenshot, waitSaved, type Person } from "./harness"
+import {
+  acceptInvitation,
+  completeSetup,
+  invite,
+  launchBrowser,
+  Mitra,
+  partnershipUrl,
+  person,
+  screenshot,
+  waitSaved,
+  type Person,
+} from "./harness"
 
 let mitra: Mitra
 let browser: Browser
@@ -33,8 +47,8 @@ async function openFirstMeeting(p: Person): Promise<void> {
 beforeAll(async () => {
   mitra = await Mitra.start()
   browser = await launchBrowser()
-  ayu = await person(browser, mitra, "Ayu Lestari", "Dinas Lingkungan Hidup", "#0b57d0")
-  budi = await person(browser, mitra, "Budi Santoso", "Yayasan Udara Bersih", "#b3261e")
+  ayu = await person(browser, mitra, "Ayu Lestari", "Dinas Lingkungan Hidup")
+  budi = await person(browser, mitra, "Budi Santoso", "Yayasan Udara Bersih")
 })
 
 afterAll(async () => {
@@ -45,6 +59,18 @@ afterAll(async () => {
 })
 
 describe("two people co-editing the demo partnership", () => {
+  test("nobody gets in without signing in; the first owner sets Mitra up and invites a partner", async () => {
+    // Before setup, a partnership link leads to "open the setup link".
+    await ayu.page.goto(partnershipUrl(ayu, mitra))
+    await ayu.page.locator("[data-testid=setup-needed]").waitFor({ timeout: 15_000 })
+
+    await completeSetup(ayu, mitra, "Kemitraan Udara Bersih")
+    await screenshot(ayu.page, "after-setup")
+    const link = await invite(ayu, mitra, "editor")
+    await screenshot(ayu.page, "members-tab")
+    await acceptInvitation(budi, link)
+  })
+
   test("both open the charter, connected, with everything saved", async () => {
     for (const p of [ayu, budi]) {
       await p.page.goto(partnershipUrl(p, mitra))
@@ -154,6 +180,24 @@ describe("two people co-editing the demo partnership", () => {
       .toBe("converged")
   })
 
+  test("the history shows who changed the notes, attested by the server: both people and organisations", async () => {
+    await waitSaved(ayu)
+    const meetingPage = ayu.page.url()
+    const meetingUrl = `automerge:${new URL(meetingPage).hash.split("/")[4]!}`
+    await ayu.page.goto(partnershipUrl(ayu, mitra, "history"))
+    await ayu.page.locator("[data-testid=history-view]").waitFor({ timeout: 15_000 })
+    await ayu.page.selectOption("[data-testid=history-document]", meetingUrl)
+    const session = (who: Person) =>
+      ayu.page.locator(
+        `[data-testid=history-session][data-attested=true][data-person="${who.name}"][data-organisation="${who.organisation}"]`,
+      )
+    await session(ayu).first().waitFor({ timeout: 15_000 })
+    await session(budi).first().waitFor({ timeout: 15_000 })
+    await screenshot(ayu.page, "history")
+    await ayu.page.goto(meetingPage)
+    await ayu.page.locator("[data-testid=meeting-notes] .cm-content").waitFor()
+  })
+
   test("presence disappears within a few seconds of someone leaving", async () => {
     const budiSeen = ayu.page.locator('[data-testid=participant][data-name="Budi Santoso"]')
     await budiSeen.first().waitFor()
@@ -164,9 +208,12 @@ describe("two people co-editing the demo partnership", () => {
   test("a new browser after a server restart shows the same state: the server persisted it", async () => {
     await waitSaved(ayu)
     const notes = await notesText(ayu.page)
+    // Carla's invitation, made before the restart, still works after it.
+    const carlaInvitation = await invite(ayu, mitra, "viewer")
     await mitra.restart()
-    const carla = await person(browser, mitra, "Carla Wijaya", "SMA Negeri 1", "#146c2e")
+    const carla = await person(browser, mitra, "Carla Wijaya", "SMA Negeri 1")
     try {
+      await acceptInvitation(carla, carlaInvitation)
       await carla.page.goto(partnershipUrl(carla, mitra, "goals"))
       await expect
         .poll(() => firstGoalTitle(carla.page).inputValue(), { timeout: 15_000 })
@@ -186,6 +233,29 @@ describe("two people co-editing the demo partnership", () => {
       const meeting = mitra.export(meetingId)
       expect(meeting.problems).toEqual([])
       expect(meeting.document.notes).toBe(notes)
+
+      // Carla is a viewer: she reads everything and cannot change anything.
+      await carla.page.goto(partnershipUrl(carla, mitra, "goals"))
+      await carla.page.locator("[data-testid=read-only-notice]").waitFor({ timeout: 15_000 })
+      await expect.poll(() => firstGoalTitle(carla.page).isDisabled()).toBe(true)
+
+      // Removed from the partnership, she stops receiving its changes at once
+      // and, back in the workspace, no longer sees it.
+      // (Ayu's Members tab was open since she invited Carla: load it afresh.)
+      await ayu.page.goto(partnershipUrl(ayu, mitra, "members"))
+      await ayu.page.reload()
+      const carlaRow = ayu.page.locator("[data-testid=member-row][data-username=carla]")
+      await carlaRow.locator("[data-testid=member-remove]").click()
+      await ayu.page.click("[data-testid=member-remove-confirm]")
+      await carlaRow.waitFor({ state: "detached" })
+      await ayu.page.goto(partnershipUrl(ayu, mitra, "goals"))
+      await firstGoalTitle(ayu.page).fill("Edited after Carla left")
+      await firstGoalTitle(ayu.page).blur()
+      await waitSaved(ayu)
+      await carla.page.waitForTimeout(2_000)
+      expect(await firstGoalTitle(carla.page).inputValue()).toBe("Cut PM2.5 near schools by 30% (edited live)")
+      await carla.page.reload()
+      await carla.page.locator("[data-testid=no-access]").waitFor({ timeout: 15_000 })
       expect(carla.errors).toEqual([])
     } finally {
       await carla.context.close()

@@ -20,31 +20,40 @@ export const MITRA_BIN = process.env.MITRA_BIN ?? resolve(here, "../../target/de
 /** The browser (`CHROMIUM`, or Debian's chromium). */
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium"
 
-/** A running `mitra serve` with the demo partnership. */
+/** A running `mitra serve` with sign-in required and the demo partnership. */
 export class Mitra {
   /** `host:port` the server listens on. */
   address = ""
   /** The English demo charter's document id. */
   charterId = ""
+  /** The one-time setup link the first start printed (`http://…/#/setup/<secret>`). */
+  setupLink = ""
   #child: ChildProcessWithoutNullStreams | null = null
   #log: string[] = []
 
   private constructor(readonly dataDir: string) {}
 
-  /** Starts a server on a fresh data directory (it creates the demo). */
+  /**
+   * Starts a server on a fresh data directory, as `mitra serve` runs by
+   * default: sign-in required. It creates the demo and prints the setup link.
+   */
   static async start(): Promise<Mitra> {
     const mitra = new Mitra(mkdtempSync(join(tmpdir(), "mitra-e2e-")))
-    await mitra.#spawn()
+    await mitra.#spawn(true)
     if (!mitra.charterId) throw new Error(`no demo partnership was printed:\n${mitra.#log.join("\n")}`)
     return mitra
   }
 
-  /** Starts the binary; on a fresh data directory it prints the demo after its address. */
-  async #spawn(expectDemo = true): Promise<void> {
+  /**
+   * Starts the binary. On a fresh data directory it prints the demo and then
+   * the setup link (the last thing it prints); later starts print neither.
+   */
+  async #spawn(firstRun: boolean): Promise<void> {
     const child = spawn(
       MITRA_BIN,
       ["serve", "--listen", "127.0.0.1:0", "--data-dir", this.dataDir, "--web-dir", resolve(here, "../dist")],
-      { env: { ...process.env, MITRA_LOG: process.env.MITRA_LOG ?? "warn" } },
+      // No MITRA_* from the environment decides how the server under test runs.
+      { env: { ...withoutMitraSettings(), MITRA_LOG: process.env.MITRA_LOG ?? "warn" } },
     )
     this.#child = child
     child.stderr.on("data", (d: Buffer) => this.#log.push(d.toString()))
@@ -58,8 +67,9 @@ export class Mitra {
         if (serving) this.address = serving[1]!
         const demo = /\(English\): http:\/\/[^#]+#\/p\/([^/\s]+)\/charter/.exec(line)
         if (demo) this.charterId = demo[1]!
-        // The demo's last line names --no-demo.
-        if ((serving && !expectDemo) || /--no-demo/.test(line)) {
+        const setup = /(http:\/\/\S+\/#\/setup\/\S+)/.exec(line)
+        if (setup) this.setupLink = setup[1]!
+        if ((serving && !firstRun) || setup) {
           clearTimeout(timer)
           started()
         }
@@ -103,6 +113,13 @@ export class Mitra {
     await this.stop()
     rmSync(this.dataDir, { recursive: true, force: true })
   }
+}
+
+/** This process's environment without `MITRA_*` settings (the test decides how mitra runs). */
+function withoutMitraSettings(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => !e[0].startsWith("MITRA_") && e[1] !== undefined),
+  )
 }
 
 /** A loopback TCP proxy in front of the server: one person's network, which a test can cut. */
@@ -185,10 +202,15 @@ export async function launchBrowser(): Promise<Browser> {
   })
 }
 
-/** A person at their own browser, on their own network link. */
+/** A person at their own browser, on their own network link, with their Mitra account. */
 export type Person = {
-  /** Their name, as others see it. */
+  /** Their name, as others see it (their account's display name). */
   name: string
+  /** Their organisation. */
+  organisation: string
+  /** Their account's username and password. */
+  username: string
+  password: string
   /** Their browser profile. */
   context: BrowserContext
   /** Their tab. */
@@ -199,29 +221,85 @@ export type Person = {
   errors: string[]
 }
 
-/** Opens a browser profile for a person who has set their name and organisation. */
+/** The username a person's account gets: their first name, lowercased. */
+function usernameOf(name: string): string {
+  return name.split(" ")[0]!.toLowerCase()
+}
+
+/**
+ * Opens a browser profile for a person, who has no account yet: they get one
+ * with {@link completeSetup} or {@link acceptInvitation}. English until they
+ * switch.
+ */
 export async function person(
   browser: Browser,
   mitra: Mitra,
   name: string,
   organisation: string,
-  colour: string,
   options: BrowserContextOptions = {},
 ): Promise<Person> {
   const link = await NetworkLink.start(() => mitra.address)
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options })
-  // Their name and organisation, as if they had typed them; English until they switch.
-  await context.addInitScript(
-    ([identity]) => {
-      localStorage.setItem("mitra.identity", identity!)
-      if (!localStorage.getItem("mitra.locale")) localStorage.setItem("mitra.locale", "en")
-    },
-    [JSON.stringify({ name, organisation, colour })],
-  )
+  await context.addInitScript(() => {
+    if (!localStorage.getItem("mitra.locale")) localStorage.setItem("mitra.locale", "en")
+  })
   const page = await context.newPage()
   const errors: string[] = []
   page.on("pageerror", (e) => errors.push(e.message))
-  return { name, context, page, link, errors }
+  const username = usernameOf(name)
+  return { name, organisation, username, password: `${username}-passphrase-2026`, context, page, link, errors }
+}
+
+/** `link` (any origin) opened through the person's own network link. */
+export function throughLink(p: Person, link: string): string {
+  const url = new URL(link)
+  return `${p.link.origin}${url.pathname}${url.search}${url.hash}`
+}
+
+/** Fills the account fields a form shows with the person's details (`prefix`: `setup` or `invite`). */
+async function fillAccount(p: Person, prefix: string): Promise<void> {
+  await p.page.fill(`[data-testid=${prefix}-username]`, p.username)
+  await p.page.fill(`[data-testid=${prefix}-password]`, p.password)
+  const confirm = p.page.locator(`[data-testid=${prefix}-password-confirm]`)
+  if ((await confirm.count()) > 0) await confirm.fill(p.password)
+  await p.page.fill(`[data-testid=${prefix}-name]`, p.name)
+  await p.page.fill(`[data-testid=${prefix}-organisation]`, p.organisation)
+}
+
+/**
+ * The first person opens the setup link `mitra serve` printed and creates
+ * the first owner's account and a partnership; they become owner of the
+ * demo partnerships too.
+ */
+export async function completeSetup(p: Person, mitra: Mitra, partnershipName: string): Promise<void> {
+  await p.page.goto(throughLink(p, mitra.setupLink))
+  await p.page.locator("[data-testid=setup-page]").waitFor()
+  await fillAccount(p, "setup")
+  await p.page.fill("[data-testid=setup-partnership]", partnershipName)
+  await p.page.click("[data-testid=setup-submit]")
+  await p.page.locator("[data-testid=sign-out]").waitFor({ timeout: 15_000 })
+}
+
+/** An owner creates an invitation to the demo partnership on its Members tab; returns the link. */
+export async function invite(owner: Person, mitra: Mitra, role: "owner" | "editor" | "viewer"): Promise<string> {
+  await owner.page.goto(partnershipUrl(owner, mitra, "members"))
+  await owner.page.locator("[data-testid=invite-create]").waitFor({ timeout: 15_000 })
+  await owner.page.selectOption("[data-testid=invite-role]", role)
+  await owner.page.click("[data-testid=invite-create]")
+  const shown = owner.page.locator("[data-testid=invitation-link]")
+  await shown.waitFor()
+  const text = (await shown.evaluate((e) => ("value" in e ? String(e.value) : e.textContent ?? ""))).trim()
+  if (!text.includes("/#/invite/")) throw new Error(`not an invitation link: ${text}`)
+  return text
+}
+
+/** A person opens an invitation link and joins with a new account. */
+export async function acceptInvitation(p: Person, link: string): Promise<void> {
+  await p.page.goto(throughLink(p, link))
+  await p.page.locator("[data-testid=invite-page]").waitFor()
+  await fillAccount(p, "invite")
+  await p.page.click("[data-testid=invite-submit]")
+  await p.page.locator("[data-testid=sign-out]").waitFor({ timeout: 15_000 })
 }
 
 /** The browser link to a tab of the demo partnership, through a person's link. */

@@ -31,6 +31,12 @@ export const ServicesContext = createContext<AppServices | null>(null)
 /** Provides the open partnership. */
 export const PartnershipContext = createContext<Partnership | null>(null)
 
+/**
+ * True where the person may only read (a viewer in the partnership): inputs
+ * are disabled and collaborative texts do not take typing.
+ */
+export const ReadOnlyContext = createContext(false)
+
 /** The browser's services (inside `ServicesContext`). */
 export function useServices(): AppServices {
   const services = useContext(ServicesContext)

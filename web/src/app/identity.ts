@@ -1,9 +1,10 @@
-// Who is editing. Until sign-in exists, a person sets a display name and an
-// organisation on this device. This module is the one place the rest of the
-// client asks "who am I"; sign-in (the access-control work) replaces
-// `loadIdentity`/`saveIdentity` with the signed-in account, and nothing else
-// changes.
+// Who is editing. Signed in, that is the account (its display name and
+// organisation, a colour from its user id); on a server without accounts
+// (open mode) a person sets a name and an organisation on this device. This
+// module is the one place the rest of the client asks "who am I".
 import { signal } from "@preact/signals"
+
+import type { User } from "./api"
 
 /** The person using this browser. */
 export type Identity = {
@@ -58,4 +59,17 @@ export function saveIdentity(next: { name: string; organisation: string; colour?
   }
   globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(value))
   identity.value = value
+}
+
+/** The identity of a signed-in account. */
+export function identityOf(user: User): Identity {
+  return { name: user.display_name, organisation: user.organisation, colour: colourFor(user.id) }
+}
+
+/**
+ * Makes the account current (signed in), or the identity saved on this
+ * device when there is no account (`null`: open mode or signed out).
+ */
+export function adoptAccount(user: User | null): void {
+  identity.value = user ? identityOf(user) : loadIdentity()
 }

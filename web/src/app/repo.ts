@@ -1,10 +1,14 @@
 // The automerge-repo peer this browser runs: IndexedDB storage (the
 // workspace opens and edits offline) and one WebSocket to the Mitra server
-// it was loaded from.
+// it was loaded from, opened once the session allows syncing (open mode or
+// signed in): a signed-out page does not knock at the server every two
+// seconds with a socket it would refuse.
 import { Repo, type PeerId, type StorageId } from "@automerge/automerge-repo"
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket"
 import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb"
-import { signal, type Signal } from "@preact/signals"
+import { effect, signal, type ReadonlySignal, type Signal } from "@preact/signals"
+
+import { syncAllowed } from "./session"
 
 /** Where the WebSocket to the server stands. */
 export type ConnectionState = "connected" | "reconnecting" | "offline"
@@ -28,11 +32,13 @@ export function syncUrl(location: Pick<Location, "protocol" | "host">): string {
   return `${scheme}//${location.host}/sync`
 }
 
-/** Makes the workspace's repo and starts connecting. */
-export function createWorkspace(url: string = syncUrl(window.location)): Workspace {
-  const network = new WebSocketClientAdapter(url, RETRY_INTERVAL_MS)
+/** Makes the workspace's repo; it connects to `url` once `allowed` is true. */
+export function createWorkspace(
+  url: string = syncUrl(window.location),
+  allowed: ReadonlySignal<boolean> = syncAllowed,
+): Workspace {
   const repo = new Repo({
-    network: [network],
+    network: [],
     storage: new IndexedDBStorageAdapter("mitra"),
     // The server is the only peer; share every document with it.
     sharePolicy: async () => true,
@@ -56,5 +62,12 @@ export function createWorkspace(url: string = syncUrl(window.location)): Workspa
   })
   window.addEventListener("online", update)
   window.addEventListener("offline", update)
+  // Connected once for the page's life: signing out loads the page again.
+  let connecting = false
+  effect(() => {
+    if (connecting || !allowed.value) return
+    connecting = true
+    repo.networkSubsystem.addNetworkAdapter(new WebSocketClientAdapter(url, RETRY_INTERVAL_MS))
+  })
   return { repo, connection, serverStorageId }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest"
 import { generateAutomergeUrl } from "@automerge/automerge-repo"
 
-import { documentId, parseRoute, routeHash, toUrl } from "./route"
+import { documentId, linkTarget, parseRoute, routeHash, toUrl } from "./route"
 
 describe("routes", () => {
   const charter = generateAutomergeUrl()
@@ -13,7 +13,11 @@ describe("routes", () => {
       { page: "partnership", charter, tab: "goals", meeting: null },
       { page: "partnership", charter, tab: "meetings", meeting },
       { page: "partnership", charter, tab: "actions", meeting: null },
+      { page: "partnership", charter, tab: "members", meeting: null },
       { page: "start" },
+      { page: "signin" },
+      { page: "setup", secret: "mitra_set_Zk3-x_9" },
+      { page: "invite", secret: "mitra_inv_a/b+c=" },
     ] as const) {
       expect(parseRoute(routeHash(route))).toEqual(route)
     }
@@ -41,5 +45,30 @@ describe("routes", () => {
     expect(toUrl(` ${documentId(charter)} `)).toBe(charter)
     expect(toUrl("automerge:nope")).toBeNull()
     expect(toUrl("")).toBeNull()
+  })
+
+  test("account pages: sign-in, setup and invitations carry their secret in the fragment", () => {
+    expect(parseRoute("#/signin")).toEqual({ page: "signin" })
+    expect(parseRoute("#/setup/mitra_set_abc")).toEqual({ page: "setup", secret: "mitra_set_abc" })
+    expect(parseRoute("#/invite/mitra_inv_xyz")).toEqual({ page: "invite", secret: "mitra_inv_xyz" })
+    expect(routeHash({ page: "invite", secret: "a/b" })).toBe("#/invite/a%2Fb")
+    // Without a secret there is nothing to set up or accept.
+    expect(parseRoute("#/setup")).toEqual({ page: "start" })
+    expect(parseRoute("#/invite/")).toEqual({ page: "start" })
+  })
+
+  test("a pasted link leads to its page: a Mitra link, an automerge URL or a document id", () => {
+    const id = documentId(charter)
+    expect(linkTarget(`https://mitra.example.org/#/p/${id}/goals`)).toEqual({
+      page: "partnership",
+      charter,
+      tab: "goals",
+      meeting: null,
+    })
+    expect(linkTarget(` http://127.0.0.1:8080/#/invite/mitra_inv_1 `)).toEqual({ page: "invite", secret: "mitra_inv_1" })
+    expect(linkTarget(charter)).toMatchObject({ page: "partnership", charter, tab: "charter" })
+    expect(linkTarget(id)).toMatchObject({ page: "partnership", charter })
+    expect(linkTarget("https://example.org/#/")).toBeNull()
+    expect(linkTarget("hello")).toBeNull()
   })
 })

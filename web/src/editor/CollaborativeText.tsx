@@ -6,11 +6,12 @@ import { automergeSyncPlugin, type DocHandle as SyncableHandle } from "@automerg
 import type { DocHandle } from "@automerge/automerge-repo"
 import type * as A from "@automerge/automerge"
 import { minimalSetup } from "codemirror"
-import { Transaction } from "@codemirror/state"
+import { EditorState, Transaction } from "@codemirror/state"
 import { EditorView, placeholder as placeholderExt } from "@codemirror/view"
 import { effect } from "@preact/signals"
-import { useEffect, useRef } from "preact/hooks"
+import { useContext, useEffect, useRef } from "preact/hooks"
 
+import { ReadOnlyContext } from "../app/context"
 import type { DocPresence } from "../presence/docPresence"
 import { cursorAt, cursorPosition, remoteCursors, setRemoteSelections, type RemoteSelection } from "./remoteCursors"
 
@@ -42,8 +43,12 @@ export function textAt(doc: unknown, path: A.Prop[]): string {
   return typeof value === "string" ? value : ""
 }
 
-/** A CodeMirror editor for one automerge text. */
+/**
+ * A CodeMirror editor for one automerge text; read-only inside a
+ * `ReadOnlyContext` that says so (it still shows remote edits and cursors).
+ */
 export function CollaborativeText({ handle, path, field, label, presence, placeholder, testId }: CollaborativeTextProps) {
+  const readOnly = useContext(ReadOnlyContext)
   const container = useRef<HTMLDivElement>(null)
   const editor = useRef<EditorView | null>(null)
   const pathKey = JSON.stringify(path)
@@ -62,7 +67,13 @@ export function CollaborativeText({ handle, path, field, label, presence, placeh
       extensions: [
         minimalSetup,
         EditorView.lineWrapping,
-        EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true", role: "textbox" }),
+        EditorView.contentAttributes.of({
+          "aria-label": label,
+          "aria-multiline": "true",
+          role: "textbox",
+          ...(readOnly ? { "aria-readonly": "true" } : {}),
+        }),
+        readOnly ? [EditorState.readOnly.of(true), EditorView.editable.of(false)] : [],
         placeholder ? placeholderExt(placeholder) : [],
         // automerge-codemirror declares the slice of DocHandle it uses, with a narrower `change`.
         automergeSyncPlugin({ handle: handle as unknown as SyncableHandle<unknown>, path }),
@@ -116,7 +127,15 @@ export function CollaborativeText({ handle, path, field, label, presence, placeh
     }
     // The editor is rebuilt only when the text it edits changes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [handle, pathKey, field, presence])
+  }, [handle, pathKey, field, presence, readOnly])
 
-  return <div class="collab-text" ref={container} data-testid={testId} data-field={field} />
+  return (
+    <div
+      class={readOnly ? "collab-text read-only" : "collab-text"}
+      ref={container}
+      data-testid={testId}
+      data-field={field}
+      data-readonly={readOnly ? "true" : undefined}
+    />
+  )
 }

@@ -2,9 +2,11 @@
 import type { TargetedSubmitEvent } from "preact"
 import { useState } from "preact/hooks"
 
+import { useSubmission } from "../account/useSubmission"
 import { usePartnership } from "../app/context"
 import { navigate } from "../app/route"
-import { createMeeting, type PlanProblem } from "./createMeeting"
+import { session } from "../app/session"
+import { createMeeting, createMeetingInPartnership, type PlanProblem } from "./createMeeting"
 import { t } from "./messages"
 import { localTimeZone, nextFullHourInput } from "./time"
 import { TimeZoneField } from "./TimeZoneField"
@@ -16,15 +18,25 @@ export function NewMeetingForm() {
   const [local, setLocal] = useState(() => nextFullHourInput())
   const [zone, setZone] = useState(localTimeZone)
   const [problem, setProblem] = useState<PlanProblem | null>(null)
+  const submission = useSubmission()
 
   const submit = (e: TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault()
-    const created = createMeeting(repo, charterHandle, { title, local, timeZone: zone })
-    if (typeof created === "string") {
-      setProblem(created)
-      return
-    }
-    navigate({ page: "partnership", charter: charterHandle.url, tab: "meetings", meeting: created.url })
+    const plan = { title, local, timeZone: zone }
+    void submission.run(
+      async () => {
+        // With accounts, the server first learns which partnership the meeting joins.
+        const created =
+          session.peek().state === "open"
+            ? createMeeting(repo, charterHandle, plan)
+            : await createMeetingInPartnership(repo, charterHandle, plan)
+        setProblem(typeof created === "string" ? created : null)
+        if (typeof created !== "string") {
+          navigate({ page: "partnership", charter: charterHandle.url, tab: "meetings", meeting: created.url })
+        }
+      },
+      { offline: "offlineCreate" },
+    )
   }
 
   return (
@@ -61,8 +73,13 @@ export function NewMeetingForm() {
           {t(problem)}
         </p>
       )}
+      {submission.error && (
+        <p class="error" role="alert" data-testid="new-meeting-failure">
+          {submission.error}
+        </p>
+      )}
       <div class="form-actions">
-        <button type="submit" data-testid="create-meeting">
+        <button type="submit" data-testid="create-meeting" disabled={submission.busy}>
           {t("createMeeting")}
         </button>
       </div>

@@ -1,10 +1,10 @@
 import { useState } from "preact/hooks"
 
-import { useServices } from "../app/context"
-import { navigate, toUrl } from "../app/route"
-import { newCharter } from "../model/create"
-import { locale, type Locale } from "../i18n"
+import { PartnershipList } from "../account/PartnershipList"
+import { linkTarget, navigate, toUrl } from "../app/route"
+import { session } from "../app/session"
 import { t } from "./messages"
+import { NewPartnershipForm } from "./NewPartnershipForm"
 
 const RECENT_KEY = "mitra.recent"
 
@@ -29,26 +29,28 @@ export function rememberPartnership(url: string, name: string): void {
   globalThis.localStorage?.setItem(RECENT_KEY, JSON.stringify(next))
 }
 
-/** Open a shared partnership, start a new one, or go back to a recent one. */
+/**
+ * The signed-in person's partnerships; open a shared partnership, start a
+ * new one, or (without accounts) go back to a recent one.
+ */
 export function StartPage() {
-  const { repo } = useServices()
   const [link, setLink] = useState("")
   const [linkError, setLinkError] = useState(false)
-  const [name, setName] = useState("")
-  const [language, setLanguage] = useState<Locale>(locale.value)
-  const recent = recentPartnerships()
+  const current = session.value
+  const me = current.state === "signed-in" ? current.me : null
+  const recent = me ? [] : recentPartnerships()
   return (
     <main id="content" class="start-page">
       <h1>{t("startTitle")}</h1>
       <p>{t("startIntro")}</p>
+      {me && <PartnershipList partnerships={me.partnerships} />}
       <form
         class="card"
         onSubmit={(e) => {
           e.preventDefault()
-          const hashPart = link.includes("#/p/") ? link.split("#/p/")[1]!.split("/")[0]! : link
-          const url = toUrl(hashPart)
-          setLinkError(!url)
-          if (url) navigate({ page: "partnership", charter: url, tab: "charter", meeting: null })
+          const target = linkTarget(link)
+          setLinkError(!target)
+          if (target) navigate(target)
         }}
       >
         <label>
@@ -67,29 +69,7 @@ export function StartPage() {
         )}
         <button type="submit">{t("open")}</button>
       </form>
-      <form
-        class="card"
-        onSubmit={(e) => {
-          e.preventDefault()
-          if (name.trim() === "") return
-          const handle = repo.create(newCharter(name.trim(), language))
-          navigate({ page: "partnership", charter: handle.url, tab: "charter", meeting: null })
-        }}
-      >
-        <h2>{t("newPartnership")}</h2>
-        <label>
-          {t("partnershipName")}
-          <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-        <label>
-          {t("partnershipLanguage")}
-          <select value={language} onChange={(e) => setLanguage(e.currentTarget.value as Locale)}>
-            <option value="en">{t("langEn")}</option>
-            <option value="id">{t("langId")}</option>
-          </select>
-        </label>
-        <button type="submit">{t("create")}</button>
-      </form>
+      <NewPartnershipForm />
       {recent.length > 0 && (
         <section class="card">
           <h2>{t("recent")}</h2>

@@ -16,7 +16,9 @@ export type FormFieldProps = {
   /** The test id of the input element. */
   testId?: string
   /** The input type. */
-  type?: "text" | "date"
+  type?: "text" | "date" | "password"
+  /** The browser's autofill hint (`username`, `current-password`, `new-password`, `name`, `organization`…). */
+  autoComplete?: string
   /** Whether the form needs a value. */
   required?: boolean
   /** A textarea (two lines) instead of a one-line input. */
@@ -27,6 +29,8 @@ export type FormFieldProps = {
   placeholder?: string
   /** Why the value cannot be used, shown under the field. */
   error?: string | null
+  /** Announces the error when it appears (a problem found on submitting). */
+  alert?: boolean
   /** The input element, to focus it. */
   inputRef?: Ref<HTMLInputElement>
   /** Extra class of the label. */
@@ -36,11 +40,13 @@ export type FormFieldProps = {
 /** A labelled input of an adding form. */
 export function FormField(props: FormFieldProps) {
   const { label, value, onValue, testId, type = "text", required, multiline, inputMode, placeholder, error, inputRef } = props
+  const { autoComplete, alert } = props
   const errorId = useId()
   const common = {
     value,
     required,
     placeholder,
+    autoComplete,
     "data-testid": testId,
     ...problemAttributes(errorId, error),
     onInput: (e: Event) => onValue((e.currentTarget as HTMLInputElement).value),
@@ -51,10 +57,12 @@ export function FormField(props: FormFieldProps) {
         <textarea rows={2} {...common} />
       ) : type === "date" ? (
         <input type="date" ref={inputRef} {...common} />
+      ) : type === "password" ? (
+        <input type="password" ref={inputRef} {...common} />
       ) : (
         <input type="text" inputMode={inputMode} ref={inputRef} {...common} />
       )}
-      <FieldProblem id={errorId} problem={error} />
+      <FieldProblem id={errorId} problem={error} alert={alert} />
     </FieldLabel>
   )
 }

@@ -1,0 +1,28 @@
+// Choosing a partnership's working language.
+import { LOCALES, type Locale } from "../i18n"
+import { t } from "./messages"
+
+/** A labelled select of the languages Mitra speaks. */
+export function LanguageSelect(props: {
+  label: string
+  value: Locale
+  onValue: (value: Locale) => void
+  testId?: string
+}) {
+  return (
+    <label>
+      {props.label}
+      <select
+        value={props.value}
+        data-testid={props.testId}
+        onChange={(e) => props.onValue(e.currentTarget.value as Locale)}
+      >
+        {LOCALES.map((l) => (
+          <option key={l} value={l}>
+            {l === "en" ? t("langEn") : t("langId")}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}
