@@ -2,8 +2,9 @@ import { useState } from "preact/hooks"
 
 import { useServices } from "../app/context"
 import { identity, saveIdentity } from "../app/identity"
-import { chooseLocale, isLocale, locale, LOCALES } from "../i18n"
+import { chooseLocale, locale } from "../i18n"
 import type { Peer } from "../presence/docPresence"
+import { LanguageSelect } from "./LanguageSelect"
 import { t } from "./messages"
 
 /** Connected / reconnecting / offline, and whether edits are waiting. */
@@ -32,23 +33,14 @@ export function ConnectionStatus() {
 /** The interface language switch. */
 export function LanguageSwitch() {
   return (
-    <label class="language-switch">
-      <span class="visually-hidden">{t("language")}</span>
-      <select
-        value={locale.value}
-        data-testid="language"
-        onChange={(e) => {
-          const value = (e.currentTarget as HTMLSelectElement).value
-          if (isLocale(value)) chooseLocale(value)
-        }}
-      >
-        {LOCALES.map((l) => (
-          <option key={l} value={l}>
-            {l === "en" ? t("langEn") : t("langId")}
-          </option>
-        ))}
-      </select>
-    </label>
+    <LanguageSelect
+      class="language-switch"
+      label={t("language")}
+      hideLabel
+      value={locale.value}
+      onValue={chooseLocale}
+      testId="language"
+    />
   )
 }
 

@@ -1,4 +1,4 @@
-// Choosing a partnership's working language.
+// Choosing a language: a partnership's working language, or the interface's.
 import { LOCALES, type Locale } from "../i18n"
 import { t } from "./messages"
 
@@ -8,10 +8,14 @@ export function LanguageSelect(props: {
   value: Locale
   onValue: (value: Locale) => void
   testId?: string
+  /** Keep the label for screen readers only. */
+  hideLabel?: boolean
+  /** The label element's class. */
+  class?: string
 }) {
   return (
-    <label>
-      {props.label}
+    <label class={props.class}>
+      {props.hideLabel ? <span class="visually-hidden">{props.label}</span> : props.label}
       <select
         value={props.value}
         data-testid={props.testId}
