@@ -22,9 +22,28 @@
 //!   claims the document for the principal's partnership (it creates it).
 //!   A refused `request` is answered after the same grace period as a
 //!   request for a document nobody has (a creator's upload may be racing
-//!   it), so the two cannot be told apart by timing either.
+//!   it), so the two cannot be told apart by timing either. That wait does
+//!   not hold up the connection: [`decide`] answers [`Decision::Later`]
+//!   and the connection sets the request aside while it goes on reading
+//!   (see [`crate::connection`] for the order this keeps), then asks
+//!   [`decide_later`].
 //!   Positive decisions are cached per connection and document, and the
 //!   cache is cleared when a role changes.
+//! - **Documents that appear after a refusal**: a refused `request` for a
+//!   document that belongs to no partnership (it does not exist yet: its
+//!   creator's upload may be on its way) is remembered by the connection
+//!   (at most [`MAX_REMEMBERED_MISSING`] per connection, the oldest
+//!   forgotten first). When the document gets its first durable content
+//!   ([`document_appeared`], called by its actor), every connection that
+//!   remembered it is checked again: if its principal may read the
+//!   document now, the connection is registered with the document's actor
+//!   as if its `request` had just been allowed, so it receives the document
+//!   without asking again (what open mode does for a peer told
+//!   `doc-unavailable`); otherwise it is forgotten. A `request` refused
+//!   because the document belongs to another partnership is not
+//!   remembered. The peer cannot tell the two apart: both get the same
+//!   `doc-unavailable` at the same moment, and the difference is only
+//!   looked into after that answer is on its way.
 //! - **Viewers** sync and receive documents, but the changes they send are
 //!   stripped by the document actor before the engine sees them (never
 //!   applied, stored or relayed), and the viewer gets an `error` message
@@ -37,7 +56,7 @@
 //!   revoked token, a removed member or an ended session with 1008
 //!   "access revoked".
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -48,6 +67,7 @@ use mitra_access::{AccessChange, AccessStore, Principal, Role, Secret, SessionId
 use mitra_protocol::{DocumentId, Message, Routed};
 use tokio::sync::broadcast;
 
+use crate::documents::{DocumentCommand, DocumentRegistry};
 use crate::peers::{PeerHandle, close_code};
 use crate::server::Shared;
 
@@ -66,6 +86,9 @@ const MAX_TRACKED_ADDRESSES: usize = 10_000;
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// The close reason of a connection whose access was taken away.
 pub const REVOKED_REASON: &str = "access revoked";
+/// Most documents one connection remembers having been refused before they
+/// existed (see [`document_appeared`]); beyond it the oldest is forgotten.
+pub const MAX_REMEMBERED_MISSING: usize = 64;
 
 /// Who an authenticated connection is.
 #[derive(Debug, Clone)]
@@ -352,6 +375,9 @@ pub struct ConnectionAccess {
     pub principal: Arc<Principal>,
     /// Role per document, as last decided (positive decisions only).
     roles: Mutex<HashMap<DocumentId, Role>>,
+    /// Documents whose `request` was refused while they belonged to no
+    /// partnership, oldest first (at most [`MAX_REMEMBERED_MISSING`]).
+    missing: Mutex<VecDeque<DocumentId>>,
 }
 
 impl ConnectionAccess {
@@ -361,7 +387,45 @@ impl ConnectionAccess {
             principal: Arc::new(authenticated.principal.clone()),
             authenticated,
             roles: Mutex::new(HashMap::new()),
+            missing: Mutex::new(VecDeque::new()),
         }
+    }
+
+    /// Remembers that this connection was refused `document` before it
+    /// existed; forgets the oldest such document beyond
+    /// [`MAX_REMEMBERED_MISSING`].
+    fn remember_missing(&self, document: DocumentId) {
+        let Ok(mut missing) = self.missing.lock() else {
+            return;
+        };
+        if missing.contains(&document) {
+            return;
+        }
+        while missing.len() >= MAX_REMEMBERED_MISSING {
+            missing.pop_front();
+        }
+        missing.push_back(document);
+    }
+
+    /// Forgets `document` as refused-before-it-existed; true if it was
+    /// remembered (so of two callers, only one goes on).
+    fn take_missing(&self, document: &DocumentId) -> bool {
+        let Ok(mut missing) = self.missing.lock() else {
+            return false;
+        };
+        match missing.iter().position(|d| d == document) {
+            Some(at) => missing.remove(at).is_some(),
+            None => false,
+        }
+    }
+
+    /// Whether this connection remembers being refused `document` before
+    /// it existed (it will be sent the document if it appears and the
+    /// connection may read it).
+    pub fn remembers_missing(&self, document: &DocumentId) -> bool {
+        self.missing
+            .lock()
+            .is_ok_and(|missing| missing.contains(document))
     }
 
     fn cached(&self, document: &DocumentId) -> Option<Role> {
@@ -417,10 +481,41 @@ pub enum Decision {
     },
     /// Answer as for a document that does not exist.
     Unavailable,
+    /// A `request` for a document the principal does not reach (yet): ask
+    /// [`decide_later`] once the grace period is over, and refuse it with
+    /// [`refuse_request`] if it is still unreachable then.
+    Later,
+}
+
+/// Looks the principal's access to `document` up in the store (and caches
+/// a positive answer).
+async fn look_up(
+    shared: &Shared,
+    store: &AccessStore,
+    access: &ConnectionAccess,
+    document: DocumentId,
+) -> Result<Option<mitra_access::DocumentAccess>, ()> {
+    match store
+        .document_access(&access.authenticated.principal, &document.to_string())
+        .await
+    {
+        Ok(found) => {
+            if let Some(found) = &found {
+                access.remember(document, found.role);
+            }
+            Ok(found)
+        }
+        Err(e) => {
+            shared.metrics.error("access_store");
+            tracing::error!(document = %document, error = %e, "the access store failed; treating the document as unavailable");
+            Err(())
+        }
+    }
 }
 
 /// Decides whether a `sync`, `request` or ephemeral message for a document
-/// may reach the document's actor.
+/// may reach the document's actor. Never waits for the grace period: a
+/// `request` the principal does not reach is [`Decision::Later`].
 pub async fn decide(
     shared: &Shared,
     store: &AccessStore,
@@ -433,45 +528,29 @@ pub async fn decide(
             read_only: !role.can_write(),
         };
     }
-    let principal = &access.authenticated.principal;
-    let key = document.to_string();
+    match look_up(shared, store, access, document).await {
+        Ok(Some(found)) => {
+            return Decision::Allow {
+                read_only: !found.can_write(),
+            };
+        }
+        Ok(None) => {}
+        Err(()) => return Decision::Unavailable,
+    }
     // A `request` racing its creator's first upload waits the same grace
     // as in open mode before it is refused, whatever the reason: a
     // document of another partnership looks exactly like one not yet
     // created.
-    let attempts = if matches!(routed, Routed::Sync { request: true, .. }) {
-        2
-    } else {
-        1
+    let message = match routed {
+        Routed::Sync { request: true, .. } => return Decision::Later,
+        Routed::Sync {
+            message,
+            request: false,
+        } => message,
+        _ => return Decision::Unavailable,
     };
-    for attempt in 0..attempts {
-        if attempt > 0 {
-            tokio::time::sleep(shared.config.unavailable_grace).await;
-        }
-        match store.document_access(principal, &key).await {
-            Ok(Some(found)) => {
-                access.remember(document, found.role);
-                return Decision::Allow {
-                    read_only: !found.can_write(),
-                };
-            }
-            Ok(None) => {}
-            Err(e) => {
-                shared.metrics.error("access_store");
-                tracing::error!(document = %document, error = %e, "the access store failed; treating the document as unavailable");
-                return Decision::Unavailable;
-            }
-        }
-    }
     // Not reachable for this principal. A peer that syncs (not requests)
     // a document with content, which storage does not have, is creating it.
-    let Routed::Sync {
-        message,
-        request: false,
-    } = routed
-    else {
-        return Decision::Unavailable;
-    };
     let has_content = automerge::sync::Message::decode(&message.data)
         .is_ok_and(|m| !m.heads.is_empty() || !m.changes.is_empty());
     if !has_content || shared.documents.is_loaded(&document) {
@@ -486,7 +565,11 @@ pub async fn decide(
             return Decision::Unavailable;
         }
     }
-    match store.claim_document(principal, &key, None).await {
+    let principal = &access.authenticated.principal;
+    match store
+        .claim_document(principal, &document.to_string(), None)
+        .await
+    {
         Ok(claimed) => {
             tracing::info!(document = %document, partnership = %claimed.partnership,
                 actor = %principal.actor(), "new document claimed for its creator's partnership");
@@ -500,6 +583,119 @@ pub async fn decide(
             Decision::Unavailable
         }
     }
+}
+
+/// Decides a `request` that [`decide`] deferred ([`Decision::Later`]),
+/// once its grace period is over (or earlier, when the same connection
+/// sends something else for the document): [`Decision::Allow`] if the
+/// principal reaches the document now, else [`Decision::Unavailable`].
+pub async fn decide_later(
+    shared: &Shared,
+    store: &AccessStore,
+    access: &ConnectionAccess,
+    document: DocumentId,
+) -> Decision {
+    match look_up(shared, store, access, document).await {
+        Ok(Some(found)) => Decision::Allow {
+            read_only: !found.can_write(),
+        },
+        Ok(None) | Err(()) => Decision::Unavailable,
+    }
+}
+
+/// Refuses a `request`: answers `doc-unavailable` (exactly as for a
+/// document that does not exist), then, with the answer on its way,
+/// remembers the document if it belongs to no partnership yet, so that the
+/// connection is sent it should it appear in a partnership the connection
+/// reaches ([`document_appeared`]).
+pub async fn refuse_request(
+    shared: &Arc<Shared>,
+    store: &AccessStore,
+    handle: &Arc<PeerHandle>,
+    document: DocumentId,
+) {
+    shared.metrics.error("access_denied");
+    unavailable(shared, handle, document);
+    let Some(access) = &handle.access else {
+        return;
+    };
+    let key = document.to_string();
+    let assigned = match store.document_partnership(&key).await {
+        Ok(assigned) => assigned,
+        Err(e) => {
+            shared.metrics.error("access_store");
+            tracing::warn!(document = %document, error = %e, "the access store failed; a refused request is not remembered");
+            return;
+        }
+    };
+    if assigned.is_none() {
+        // Not created yet (or stored from before access control, which
+        // never "appears": remembering it costs one slot, and spares
+        // loading it from storage here).
+        access.remember_missing(document);
+    }
+    // The document may have been created (or claimed) since it was
+    // refused, and its creation noticed before it was remembered: check
+    // once more, so that it cannot slip between the two.
+    if let Ok(Some(found)) = look_up(shared, store, access, document).await
+        && (assigned.is_some() || access.take_missing(&document))
+    {
+        tracing::debug!(peer = %handle.peer.peer, document = %document,
+            "a refused document was created meanwhile: sending it");
+        admit(shared, handle, document, &found).await;
+    }
+}
+
+/// A document just got its first durable content (its actor calls this):
+/// every connection that was refused it before it existed is checked
+/// again, and sent the document if its principal may read it now.
+pub async fn document_appeared(shared: Arc<Shared>, store: Arc<AccessStore>, document: DocumentId) {
+    for handle in shared.peers.handles() {
+        let Some(access) = &handle.access else {
+            continue;
+        };
+        if !access.take_missing(&document) {
+            continue;
+        }
+        match look_up(&shared, &store, access, document).await {
+            Ok(Some(found)) => {
+                tracing::debug!(peer = %handle.peer.peer, connection = handle.peer.connection.0,
+                    document = %document, "a document refused before it existed appeared: sending it");
+                admit(&shared, &handle, document, &found).await;
+            }
+            Ok(None) => {
+                tracing::debug!(peer = %handle.peer.peer, connection = handle.peer.connection.0,
+                    document = %document, "a document refused before it existed appeared elsewhere: forgotten");
+            }
+            Err(()) => {}
+        }
+    }
+}
+
+/// Registers a connection with a document's actor as if its `request` had
+/// just been allowed (the actor starts a session for it unless it has one).
+async fn admit(
+    shared: &Arc<Shared>,
+    handle: &Arc<PeerHandle>,
+    document: DocumentId,
+    found: &mitra_access::DocumentAccess,
+) {
+    let limit = shared.config.limits.max_documents_per_connection;
+    if !handle.touch_document(document, limit) {
+        shared.metrics.error("too_many_documents");
+        tracing::warn!(peer = %handle.peer.peer, document = %document,
+            "a refused document appeared, but the connection has too many documents open: not sent");
+        return;
+    }
+    DocumentRegistry::send(
+        shared,
+        document,
+        DocumentCommand::Resume {
+            from: handle.peer.clone(),
+            read_only: !found.can_write(),
+        },
+    )
+    .await;
 }
 
 /// The `doc-unavailable` answer to a peer for a document it may not see.

@@ -5,7 +5,37 @@
 //! messages to document actors, and enforces the handshake deadline, the
 //! idle timeout and the message size limit. The writer drains the outbound
 //! queue with a timeout per write, sends pings, and writes the close frame.
+//!
+//! ## Requests set aside (authentication required)
+//!
+//! A `request` for a document the connection's principal does not reach
+//! is answered `doc-unavailable` only after the grace period (the
+//! document's creator may be uploading it right now; see [`crate::auth`]).
+//! The reader does not wait for it: it sets the request aside and goes on
+//! reading. When the grace period is over, the request is decided again
+//! ([`auth::decide_later`]): routed to the document's actor if the
+//! principal reaches the document now, else refused. At most
+//! [`MAX_DEFERRED`] requests (and [`MAX_DEFERRED_BYTES`] of them) are set
+//! aside per connection; one more waits, on the reader, until the oldest
+//! is due and settled (backpressure, as before requests were set aside:
+//! every refusal still waits its full grace period, which a peer finding
+//! fifty documents its partner is creating right now depends on).
+//!
+//! The order this keeps: messages of one connection are decided and
+//! routed in the order they arrive, except that a set-aside request is
+//! decided when its grace period ends, after messages for *other*
+//! documents that came later. Per document it is strict: a later message
+//! for a document whose request is set aside (a `sync`, an ephemeral
+//! message, another `request`) first settles that request, decided on the
+//! spot without the rest of the grace period (routed, or answered
+//! `doc-unavailable`), and only then is handled itself. So a later `sync`
+//! never reaches the actor before the `request`, nor is it decided as if
+//! the `request` had not been sent; the only difference from waiting is
+//! that such a request may be refused before its grace period is over,
+//! which the peer brought about itself, and which is the same for a
+//! document of another partnership as for one that does not exist.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +43,7 @@ use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
-use mitra_protocol::{PeerRef, Routed, Session, Step};
+use mitra_protocol::{DocumentId, DocumentMessage, PeerRef, Routed, Session, Step};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_tungstenite::WebSocketStream;
@@ -30,6 +60,64 @@ use crate::peers::{CloseReason, Outbound, PeerHandle, close_code};
 use crate::server::Shared;
 
 type Socket = WebSocketStream<TokioIo<Upgraded>>;
+
+/// Most refused requests one connection sets aside for the grace period.
+pub const MAX_DEFERRED: usize = 32;
+/// Most bytes of request messages one connection sets aside.
+pub const MAX_DEFERRED_BYTES: usize = 256 * 1024;
+
+/// A `request` waiting for the end of its grace period.
+struct DeferredRequest {
+    due: Instant,
+    message: DocumentMessage,
+}
+
+/// The requests a connection has set aside, in the order they arrived
+/// (which is the order they are due: the grace period is the same for all).
+#[derive(Default)]
+struct Deferred {
+    requests: VecDeque<DeferredRequest>,
+    bytes: usize,
+}
+
+impl Deferred {
+    /// When the first request is due.
+    fn next_due(&self) -> Option<Instant> {
+        self.requests.front().map(|r| r.due)
+    }
+
+    /// Sets a request aside; gives it back when the bounds are reached.
+    fn push(&mut self, message: DocumentMessage, due: Instant) -> Result<(), DocumentMessage> {
+        let len = message.data.len();
+        if self.requests.len() >= MAX_DEFERRED || self.bytes + len > MAX_DEFERRED_BYTES {
+            return Err(message);
+        }
+        self.bytes += len;
+        self.requests.push_back(DeferredRequest { due, message });
+        Ok(())
+    }
+
+    /// Takes the request set aside for `document`, if any.
+    fn take(&mut self, document: DocumentId) -> Option<DocumentMessage> {
+        let at = self
+            .requests
+            .iter()
+            .position(|r| r.message.document_id == document)?;
+        let request = self.requests.remove(at)?;
+        self.bytes -= request.message.data.len();
+        Some(request.message)
+    }
+
+    /// Takes the first request if it is due at `now`.
+    fn pop_due(&mut self, now: Instant) -> Option<DocumentMessage> {
+        if self.requests.front()?.due > now {
+            return None;
+        }
+        let request = self.requests.pop_front()?;
+        self.bytes -= request.message.data.len();
+        Some(request.message)
+    }
+}
 
 /// Runs one connection to its end.
 pub async fn run(
@@ -191,9 +279,18 @@ async fn serve_peer(
     let mut ping = tokio::time::interval(limits.ping_interval);
     ping.tick().await;
     let mut last_heard = Instant::now();
-    loop {
+    let mut deferred = Deferred::default();
+    'reading: loop {
+        let due = deferred.next_due();
         tokio::select! {
             _ = closing.cancelled() => break,
+            _ = tokio::time::sleep_until(due.unwrap_or_else(Instant::now)), if due.is_some() => {
+                while let Some(message) = deferred.pop_due(Instant::now()) {
+                    if !settle(shared, &handle, message).await {
+                        break 'reading;
+                    }
+                }
+            }
             _ = ping.tick() => {
                 if last_heard.elapsed() > limits.idle_timeout {
                     shared.metrics.error("idle_timeout");
@@ -209,7 +306,7 @@ async fn serve_peer(
                         last_heard = Instant::now();
                         match message {
                             WsMessage::Binary(bytes)
-                                if !handle_frame(shared, &mut session, &handle, &bytes).await =>
+                                if !handle_frame(shared, &mut session, &handle, &mut deferred, &bytes).await =>
                             {
                                 break;
                             }
@@ -267,6 +364,7 @@ async fn handle_frame(
     shared: &Arc<Shared>,
     session: &mut Session,
     handle: &Arc<PeerHandle>,
+    deferred: &mut Deferred,
     bytes: &[u8],
 ) -> bool {
     shared.metrics.bytes_in.inc_by(bytes.len() as u64);
@@ -285,16 +383,17 @@ async fn handle_frame(
                 .messages_in
                 .get_or_create(&Kind { kind })
                 .inc();
-            let limit = shared.config.limits.max_documents_per_connection;
-            let document = match &routed {
-                Routed::Sync { message, .. } => Some(message.document_id),
-                Routed::Ephemeral(message) => Some(message.document_id),
-                _ => None,
-            };
             let mut read_only = false;
             if let (Some(id), Some(store), Some(access)) =
-                (document, &shared.access, &handle.access)
+                (document_of(&routed), &shared.access, &handle.access)
             {
+                // An earlier request for this document, set aside for its
+                // grace period, is settled first (see the module doc).
+                if let Some(earlier) = deferred.take(id)
+                    && !settle(shared, handle, earlier).await
+                {
+                    return false;
+                }
                 match auth::decide(shared, store, access, &routed, id).await {
                     Decision::Allow { read_only: r } => read_only = r,
                     Decision::Unavailable => {
@@ -307,53 +406,16 @@ async fn handle_frame(
                         }
                         return true;
                     }
+                    Decision::Later => {
+                        let Routed::Sync { message, .. } = routed else {
+                            return true;
+                        };
+                        let due = Instant::now() + shared.config.unavailable_grace;
+                        return set_aside(shared, handle, deferred, message, due).await;
+                    }
                 }
             }
-            if let Some(id) = document
-                && !handle.touch_document(id, limit)
-            {
-                shared.metrics.error("too_many_documents");
-                let reason = format!("more than {limit} documents open on one connection");
-                tracing::warn!(peer = %peer.peer, reason, "closing connection");
-                handle.close(close_code::POLICY_VIOLATION, reason);
-                return false;
-            }
-            match routed {
-                Routed::Sync { message, request } => {
-                    let id = message.document_id;
-                    DocumentRegistry::send(
-                        shared,
-                        id,
-                        DocumentCommand::Sync {
-                            from: peer.clone(),
-                            message,
-                            request,
-                            read_only,
-                            principal: handle.access.as_ref().map(|a| Arc::clone(&a.principal)),
-                        },
-                    )
-                    .await;
-                }
-                Routed::Ephemeral(message) => {
-                    let id = message.document_id;
-                    DocumentRegistry::send(
-                        shared,
-                        id,
-                        DocumentCommand::Ephemeral {
-                            from: peer.clone(),
-                            message,
-                        },
-                    )
-                    .await;
-                }
-                Routed::SubscriptionChange { add, remove } => {
-                    handle.change_subscriptions(add, &remove);
-                }
-                Routed::DocUnavailable { document_id } => {
-                    tracing::debug!(peer = %peer.peer, document = %document_id, "peer reports a document unavailable");
-                }
-            }
-            true
+            route(shared, handle, routed, read_only).await
         }
         Step::Echo { .. } => true,
         Step::Ignore { reason } => {
@@ -386,6 +448,125 @@ async fn handle_frame(
             false
         }
         Step::Joined { .. } => true,
+    }
+}
+
+/// The document a routed message is for, if any.
+fn document_of(routed: &Routed) -> Option<DocumentId> {
+    match routed {
+        Routed::Sync { message, .. } => Some(message.document_id),
+        Routed::Ephemeral(message) => Some(message.document_id),
+        Routed::SubscriptionChange { .. } | Routed::DocUnavailable { .. } => None,
+    }
+}
+
+/// Routes an allowed document message to its actor, or handles a
+/// connection-level one. Returns false when the connection must close.
+async fn route(
+    shared: &Arc<Shared>,
+    handle: &Arc<PeerHandle>,
+    routed: Routed,
+    read_only: bool,
+) -> bool {
+    let peer = &handle.peer;
+    let limit = shared.config.limits.max_documents_per_connection;
+    if let Some(id) = document_of(&routed)
+        && !handle.touch_document(id, limit)
+    {
+        shared.metrics.error("too_many_documents");
+        let reason = format!("more than {limit} documents open on one connection");
+        tracing::warn!(peer = %peer.peer, reason, "closing connection");
+        handle.close(close_code::POLICY_VIOLATION, reason);
+        return false;
+    }
+    match routed {
+        Routed::Sync { message, request } => {
+            let id = message.document_id;
+            DocumentRegistry::send(
+                shared,
+                id,
+                DocumentCommand::Sync {
+                    from: peer.clone(),
+                    message,
+                    request,
+                    read_only,
+                    principal: handle.access.as_ref().map(|a| Arc::clone(&a.principal)),
+                },
+            )
+            .await;
+        }
+        Routed::Ephemeral(message) => {
+            let id = message.document_id;
+            DocumentRegistry::send(
+                shared,
+                id,
+                DocumentCommand::Ephemeral {
+                    from: peer.clone(),
+                    message,
+                },
+            )
+            .await;
+        }
+        Routed::SubscriptionChange { add, remove } => {
+            handle.change_subscriptions(add, &remove);
+        }
+        Routed::DocUnavailable { document_id } => {
+            tracing::debug!(peer = %peer.peer, document = %document_id, "peer reports a document unavailable");
+        }
+    }
+    true
+}
+
+/// Sets a refused request aside until `due`. While the bounds are reached,
+/// first waits for the oldest request set aside to be due and settles it.
+/// Returns false when the connection must close.
+async fn set_aside(
+    shared: &Arc<Shared>,
+    handle: &Arc<PeerHandle>,
+    deferred: &mut Deferred,
+    message: DocumentMessage,
+    due: Instant,
+) -> bool {
+    let mut message = message;
+    loop {
+        message = match deferred.push(message, due) {
+            Ok(()) => return true,
+            Err(back) => back,
+        };
+        let Some(oldest) = deferred.next_due() else {
+            // Too big to set aside even alone: wait for it here.
+            tokio::time::sleep_until(due).await;
+            return settle(shared, handle, message).await;
+        };
+        tokio::time::sleep_until(oldest).await;
+        while let Some(earlier) = deferred.pop_due(Instant::now()) {
+            if !settle(shared, handle, earlier).await {
+                return false;
+            }
+        }
+    }
+}
+
+/// Decides a request that was set aside: routes it if the principal
+/// reaches the document now, else refuses it. Returns false when the
+/// connection must close.
+async fn settle(shared: &Arc<Shared>, handle: &Arc<PeerHandle>, message: DocumentMessage) -> bool {
+    let (Some(store), Some(access)) = (&shared.access, &handle.access) else {
+        return true;
+    };
+    let id = message.document_id;
+    match auth::decide_later(shared, store, access, id).await {
+        Decision::Allow { read_only } => {
+            let routed = Routed::Sync {
+                message,
+                request: true,
+            };
+            route(shared, handle, routed, read_only).await
+        }
+        Decision::Unavailable | Decision::Later => {
+            auth::refuse_request(shared, store, handle, id).await;
+            true
+        }
     }
 }
 

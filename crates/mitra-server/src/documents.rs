@@ -7,6 +7,11 @@
 //! group-commits appends of all documents), and only then generate and send
 //! the messages peers are owed. Nothing a peer sees was not durable first.
 //!
+//! A document that gets its first durable content tells
+//! [`crate::auth::document_appeared`] (with authentication required), so
+//! that peers refused it before it existed can be sent it
+//! ([`DocumentCommand::Resume`]).
+//!
 //! A panic inside the engine is caught: the document is reloaded from
 //! storage and its peers are disconnected so they resync from scratch. A
 //! document with no peers is evicted after an idle period and reloaded on
@@ -55,6 +60,17 @@ pub enum DocumentCommand {
         from: PeerRef,
         /// The message.
         message: EphemeralMessage,
+    },
+    /// Start syncing a peer whose `request` for this document was refused
+    /// before the document existed, and who may read it now: exactly as if
+    /// it had just sent a `request` from an empty document (what it did).
+    /// Nothing happens if the peer already has a session here (it synced
+    /// the document meanwhile) or its connection is gone.
+    Resume {
+        /// The peer and connection.
+        from: PeerRef,
+        /// The peer may not change the document (a viewer).
+        read_only: bool,
     },
     /// The peer's connection ended.
     PeerLeft {
@@ -155,6 +171,9 @@ async fn run_actor(
         return;
     };
     let idle = shared.config.document_idle_timeout;
+    // Whether the document has content (then it "exists" for everyone who
+    // may read it); the first durable content is announced.
+    let mut exists = !sync.engine().heads().is_empty();
     loop {
         sync.tick(shared.clock());
         let timer = sync.next_wakeup();
@@ -182,6 +201,16 @@ async fn run_actor(
                 Ok(command) => batch.push(command),
                 Err(_) => break,
             }
+        }
+        // A peer to resume whose connection has gone (its `PeerLeft` may
+        // have been handled already) must not get a session that nobody
+        // would ever end.
+        batch.retain(|command| match command {
+            DocumentCommand::Resume { from, .. } => shared.peers.get(from).is_some(),
+            _ => true,
+        });
+        if batch.is_empty() {
+            continue;
         }
         // Saved sync states of peers that start a session here.
         let saved = load_saved_states(shared, &sync, &batch).await;
@@ -219,6 +248,17 @@ async fn run_actor(
             }
             sync.mark_persisted();
             attribute(shared, id, &records).await;
+            if !exists && !sync.engine().heads().is_empty() {
+                exists = true;
+                if let Some(store) = &shared.access {
+                    // Spawned: it may route commands to this very actor.
+                    shared.tasks.spawn(crate::auth::document_appeared(
+                        Arc::clone(shared),
+                        Arc::clone(store),
+                        id,
+                    ));
+                }
+            }
             shared.metrics.changes_persisted.inc();
             shared.metrics.persisted_bytes.inc_by(len as u64);
             stored_sizes.chunk_bytes += len;
@@ -347,7 +387,7 @@ async fn load_saved_states(
 ) -> Vec<(PeerRef, Vec<u8>)> {
     let mut saved = Vec::new();
     for command in batch {
-        if let DocumentCommand::Sync { from, .. } = command
+        if let DocumentCommand::Sync { from, .. } | DocumentCommand::Resume { from, .. } = command
             && let Some(storage_id) = &from.storage_id
             && sync.is_new_peer(from)
             && !saved.iter().any(|(p, _): &(PeerRef, Vec<u8>)| p == from)
@@ -415,6 +455,25 @@ fn apply_batch(
                 }
                 out
             }
+            DocumentCommand::Resume { from, read_only } => {
+                if sync.is_new_peer(from)
+                    && let Some(data) = empty_request()
+                {
+                    let saved_state = saved
+                        .iter()
+                        .find(|(p, _)| p == from)
+                        .map(|(_, s)| s.as_slice());
+                    let request = DocumentMessage {
+                        sender_id: from.peer.clone(),
+                        target_id: sync.our_peer_id().clone(),
+                        document_id: sync.id(),
+                        data,
+                    };
+                    sync.receive_sync_as(from, &request, true, saved_state, *read_only)
+                } else {
+                    Vec::new()
+                }
+            }
             DocumentCommand::Ephemeral { from, message } => sync.receive_ephemeral(from, message),
             DocumentCommand::PeerLeft { from } => sync.peer_left(from),
         }));
@@ -423,6 +482,7 @@ fn apply_batch(
             Err(_) => {
                 let culprit = match command {
                     DocumentCommand::Sync { from, .. }
+                    | DocumentCommand::Resume { from, .. }
                     | DocumentCommand::Ephemeral { from, .. }
                     | DocumentCommand::PeerLeft { from } => from,
                 };
@@ -435,6 +495,15 @@ fn apply_batch(
         }
     }
     Applied::Ok
+}
+
+/// The first sync message of a peer that has nothing of a document: what
+/// an automerge-repo peer sends with `request`.
+fn empty_request() -> Option<Vec<u8>> {
+    use automerge::sync::SyncDoc;
+    automerge::Automerge::new()
+        .generate_sync_message(&mut automerge::sync::State::new())
+        .map(|m| m.encode())
 }
 
 /// Records who delivered the changes just made durable (server-attested

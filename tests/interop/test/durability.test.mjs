@@ -1,6 +1,8 @@
 // Durability: what a peer has seen through the server survives the server
 // being killed (SIGKILL) or stopped (SIGTERM) and started again on the same
-// data directory.
+// data directory. Against Mitra, access control (partnership, tokens,
+// document ownership in access.sqlite3) survives with the documents: the
+// same tokens reconnect and find every document after the restart.
 
 import { test } from "node:test"
 import assert from "node:assert/strict"
@@ -74,7 +76,7 @@ test(
   T,
   withServer(async (t, { server, clients }) => {
     const a = clients.repo(server.wsUrl)
-    const b = clients.repo(server.wsUrl)
+    const b = clients.repo(server.wsUrl2)
     await Promise.all([connected(a), connected(b)])
 
     const seen = await writeAndObserve(a, b, { docCount: 3, edits: 20 })
@@ -100,7 +102,7 @@ test(
   T,
   withServer(async (t, { server, clients }) => {
     const a = clients.repo(server.wsUrl)
-    const b = clients.repo(server.wsUrl)
+    const b = clients.repo(server.wsUrl2)
     await Promise.all([connected(a), connected(b)])
 
     const seen = await writeAndObserve(a, b, { docCount: 3, edits: 20 })
@@ -129,7 +131,7 @@ test(
   T,
   withServer(async (t, { server, clients }) => {
     const a = clients.repo(server.wsUrl)
-    const b = clients.repo(server.wsUrl)
+    const b = clients.repo(server.wsUrl2)
     await Promise.all([connected(a), connected(b)])
 
     const ha = a.create({ log: ["before restart"] })

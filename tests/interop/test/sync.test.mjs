@@ -1,5 +1,8 @@
 // Interop: the official automerge-repo JS client (2.5.6) syncing through the
-// server under test. Every test gets a fresh server and fresh client repos.
+// server under test. The tests share one server; each has fresh client repos.
+// Against Mitra the server requires authentication: peer A connects with one
+// editor token and peer B with another of the same partnership, so every
+// test also shows that a partnership's members share its documents.
 
 import { test } from "node:test"
 import assert from "node:assert/strict"
@@ -12,19 +15,20 @@ import {
   until,
   waitForDoc,
   waitForHeads,
-  withServer,
+  useSharedServer,
   withTimeout,
 } from "./server.mjs"
 
 const T = { timeout: 30_000 }
+const shared = useSharedServer()
 
 test(
   "a document created on A is found by B asked right after the create (5 rounds)",
   T,
-  withServer(async (t, { server, clients }) => {
+  shared(async (t, { server, clients }) => {
     for (let round = 0; round < 5; round++) {
       const a = clients.repo(server.wsUrl)
-      const b = clients.repo(server.wsUrl)
+      const b = clients.repo(server.wsUrl2)
       await Promise.all([connected(a), connected(b)])
 
       const ha = a.create({ title: `round ${round}`, items: [] })
@@ -52,9 +56,9 @@ test(
 test(
   "live changes flow both ways between two connected peers",
   T,
-  withServer(async (t, { server, clients }) => {
+  shared(async (t, { server, clients }) => {
     const a = clients.repo(server.wsUrl)
-    const b = clients.repo(server.wsUrl)
+    const b = clients.repo(server.wsUrl2)
     await Promise.all([connected(a), connected(b)])
 
     const ha = a.create({ log: [] })
@@ -85,9 +89,9 @@ test(
 test(
   "concurrent edits to different and same keys converge on both peers",
   T,
-  withServer(async (t, { server, clients }) => {
+  shared(async (t, { server, clients }) => {
     const a = clients.repo(server.wsUrl)
-    const b = clients.repo(server.wsUrl)
+    const b = clients.repo(server.wsUrl2)
     await Promise.all([connected(a), connected(b)])
 
     const ha = a.create({ shared: "initial", counter: 0 })
@@ -128,9 +132,9 @@ test(
 test(
   "concurrent text splices from two peers converge to the same text",
   T,
-  withServer(async (t, { server, clients }) => {
+  shared(async (t, { server, clients }) => {
     const a = clients.repo(server.wsUrl)
-    const b = clients.repo(server.wsUrl)
+    const b = clients.repo(server.wsUrl2)
     await Promise.all([connected(a), connected(b)])
 
     const ha = a.create({ text: "" })
@@ -175,9 +179,9 @@ test(
 test(
   "ephemeral messages are relayed to the other peers with the author's sender id",
   T,
-  withServer(async (t, { server, clients }) => {
+  shared(async (t, { server, clients }) => {
     const a = clients.repo(server.wsUrl)
-    const b = clients.repo(server.wsUrl)
+    const b = clients.repo(server.wsUrl2)
     const c = clients.repo(server.wsUrl)
     await Promise.all([connected(a), connected(b), connected(c)])
 
@@ -245,9 +249,9 @@ test(
 test(
   "an unknown document is reported unavailable",
   T,
-  withServer(async (t, { server, clients }) => {
+  shared(async (t, { server, clients }) => {
     const a = clients.repo(server.wsUrl)
-    const b = clients.repo(server.wsUrl)
+    const b = clients.repo(server.wsUrl2)
     await Promise.all([connected(a), connected(b)])
     // Give the server something else to hold, so "unavailable" is specific.
     const known = a.create({ known: true })
@@ -269,16 +273,19 @@ test(
 test(
   "a document that appears after being reported unavailable reaches the peer that asked",
   T,
-  withServer(async (t, { server, clients }) => {
+  shared(async (t, { server, clients }) => {
     const a = clients.repo(server.wsUrl)
-    const b = clients.repo(server.wsUrl)
+    const b = clients.repo(server.wsUrl2)
     await Promise.all([connected(a), connected(b)])
 
     const url = generateAutomergeUrl()
     const { documentId } = parseAutomergeUrl(url)
     await assert.rejects(withTimeout(b.find(url), 10_000, `find(${url})`), /is unavailable/)
 
-    // A now brings a document with exactly that id.
+    // A now brings a document with exactly that id. (With authentication,
+    // the server refused B's request before the document existed; it must
+    // still deliver the document to B once A's upload makes it a document
+    // of B's partnership.)
     const bytes = Am.save(Am.from({ late: "arrival", n: 42 }))
     const ha = a.import(bytes, { docId: documentId })
     ha.change(d => {
@@ -299,9 +306,9 @@ test(
 test(
   "50 documents created on A all reach B",
   { timeout: 60_000 },
-  withServer(async (t, { server, clients }) => {
+  shared(async (t, { server, clients }) => {
     const a = clients.repo(server.wsUrl)
-    const b = clients.repo(server.wsUrl)
+    const b = clients.repo(server.wsUrl2)
     await Promise.all([connected(a), connected(b)])
 
     const created = []
