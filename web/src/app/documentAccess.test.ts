@@ -5,11 +5,7 @@ import { ApiError, type DocumentAccess } from "./api"
 import { documentAccess, forgetAccess, lastKnownAccess } from "./documentAccess"
 import type { Store } from "./storage"
 import { TestApiServer } from "./testApiServer"
-
-function memoryStore(): Store {
-  const data = new Map<string, string>()
-  return { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) }
-}
+import { memoryStore } from "./testStores"
 
 const DOC = "2ZKbLxXx3dYZ7bfDn7RxZGX3H8a5"
 const ACCESS: DocumentAccess = {

@@ -1,11 +1,5 @@
 // @vitest-environment node
-import {
-  Repo,
-  type Chunk,
-  type DocumentId,
-  type StorageAdapterInterface,
-  type StorageKey,
-} from "@automerge/automerge-repo"
+import { Repo, type DocumentId } from "@automerge/automerge-repo"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 
 import type { CharterDocument, MeetingDocument } from "../generated/model"
@@ -15,6 +9,7 @@ import { str } from "../model/values"
 import { ApiError } from "./api"
 import { createCharter, createInPartnership } from "./partnershipDocuments"
 import { TestApiServer } from "./testApiServer"
+import { MemoryStorage } from "./testStores"
 
 let server: TestApiServer
 let repo: Repo
@@ -163,28 +158,3 @@ describe("createMeetingInPartnership", () => {
     expect(Object.keys(repo.handles)).toEqual([charterHandle.documentId])
   })
 })
-
-/** Storage kept in memory, shared by the repos of one test. */
-class MemoryStorage implements StorageAdapterInterface {
-  readonly #data = new Map<string, { key: StorageKey; data: Uint8Array }>()
-
-  async load(key: StorageKey): Promise<Uint8Array | undefined> {
-    return this.#data.get(key.join("/"))?.data
-  }
-  async save(key: StorageKey, data: Uint8Array): Promise<void> {
-    this.#data.set(key.join("/"), { key, data })
-  }
-  async remove(key: StorageKey): Promise<void> {
-    this.#data.delete(key.join("/"))
-  }
-  async loadRange(prefix: StorageKey): Promise<Chunk[]> {
-    return [...this.#data.values()].filter((e) => startsWith(e.key, prefix))
-  }
-  async removeRange(prefix: StorageKey): Promise<void> {
-    for (const [k, e] of this.#data) if (startsWith(e.key, prefix)) this.#data.delete(k)
-  }
-}
-
-function startsWith(key: StorageKey, prefix: StorageKey): boolean {
-  return prefix.every((part, i) => key[i] === part)
-}

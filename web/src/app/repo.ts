@@ -1,13 +1,16 @@
 // The automerge-repo peer this browser runs: IndexedDB storage (the
-// workspace opens and edits offline) and one WebSocket to the Mitra server
-// it was loaded from, opened once the session allows syncing (open mode or
-// signed in): a signed-out page does not knock at the server every two
-// seconds with a socket it would refuse.
-import { Repo, type PeerId, type StorageId } from "@automerge/automerge-repo"
+// workspace opens and edits offline), in the database of whoever uses it
+// (one per account, see deviceData.ts) once the session says who, and one
+// WebSocket to the Mitra server it was loaded from, opened once the session
+// allows syncing (open mode or signed in): a signed-out page does not knock
+// at the server every two seconds with a socket it would refuse.
+import { Repo, type PeerId, type StorageAdapterInterface, type StorageId } from "@automerge/automerge-repo"
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket"
 import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb"
 import { effect, signal, type ReadonlySignal, type Signal } from "@preact/signals"
 
+import { DeferredStorageAdapter } from "./deferredStorage"
+import { databaseName, deviceUser } from "./deviceData"
 import { syncAllowed } from "./session"
 
 /** Where the WebSocket to the server stands. */
@@ -32,14 +35,42 @@ export function syncUrl(location: Pick<Location, "protocol" | "host">): string {
   return `${scheme}//${location.host}/sync`
 }
 
-/** Makes the workspace's repo; it connects to `url` once `allowed` is true. */
+/**
+ * The IndexedDB storage in the database `name`. Its connection closes when
+ * another page asks to delete the database (signing out, maybe in another
+ * tab), so that the deletion is not blocked.
+ */
+function indexedDbStorage(name: string): StorageAdapterInterface {
+  const adapter = new IndexedDBStorageAdapter(name)
+  // The adapter keeps its connection to itself; reach for it to close it.
+  const { dbPromise } = adapter as unknown as { dbPromise?: Promise<IDBDatabase> }
+  void dbPromise?.then(
+    (db) => {
+      db.onversionchange = () => db.close()
+    },
+    () => {},
+  )
+  return adapter
+}
+
+/**
+ * Makes the workspace's repo; it keeps its documents in the database of
+ * `user` once known (see {@link deviceUser}) and connects to `url` once
+ * `allowed` is true.
+ */
 export function createWorkspace(
   url: string = syncUrl(window.location),
   allowed: ReadonlySignal<boolean> = syncAllowed,
+  user: ReadonlySignal<string | null | undefined> = deviceUser,
 ): Workspace {
+  const storage = new DeferredStorageAdapter()
+  effect(() => {
+    const owner = user.value
+    if (owner !== undefined && !storage.opened) storage.open(indexedDbStorage(databaseName(owner)))
+  })
   const repo = new Repo({
     network: [],
-    storage: new IndexedDBStorageAdapter("mitra"),
+    storage,
     // The server is the only peer; share every document with it.
     sharePolicy: async () => true,
   })

@@ -57,6 +57,15 @@ describe("routes", () => {
     expect(parseRoute("#/invite/")).toEqual({ page: "start" })
   })
 
+  test("a part that is not valid percent-encoding leads to the start page instead of failing", () => {
+    for (const hash of ["#/p/%", "#/setup/%E0%A4%A", "#/invite/%", `#/p/${documentId(charter)}/goals/%zz`]) {
+      expect(parseRoute(hash)).toEqual({ page: "start" })
+    }
+    // Well-formed encoding still decodes (a complete multi-byte character).
+    expect(parseRoute("#/setup/%E0%A4%A4")).toEqual({ page: "setup", secret: "\u0924" })
+    expect(linkTarget("https://mitra.example.org/#/invite/%")).toBeNull()
+  })
+
   test("a pasted link leads to its page: a Mitra link, an automerge URL or a document id", () => {
     const id = documentId(charter)
     expect(linkTarget(`https://mitra.example.org/#/p/${id}/goals`)).toEqual({

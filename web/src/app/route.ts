@@ -20,10 +20,14 @@ export type Route =
   | { page: "invite"; secret: string }
   | { page: "partnership"; charter: AutomergeUrl; tab: Tab; meeting: AutomergeUrl | null }
 
-/** Parses a location fragment (`#/p/...`); anything unknown is the start page. */
+/**
+ * Parses a location fragment (`#/p/...`); anything unknown, or a part that
+ * does not decode (a crafted `#/p/%`), is the start page.
+ */
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent)
-  const [kind, rawId, rawTab, rawMeeting] = parts
+  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodePart)
+  if (parts.includes(null)) return { page: "start" }
+  const [kind, rawId, rawTab, rawMeeting] = parts as string[]
   if (kind === "signin") return { page: "signin" }
   if ((kind === "setup" || kind === "invite") && rawId) return { page: kind, secret: rawId }
   if (kind !== "p" || rawId === undefined) return { page: "start" }
@@ -32,6 +36,15 @@ export function parseRoute(hash: string): Route {
   const tab = (TABS as readonly string[]).includes(rawTab ?? "") ? (rawTab as Tab) : "charter"
   const meeting = tab === "meetings" && rawMeeting ? toUrl(rawMeeting) : null
   return { page: "partnership", charter, tab, meeting }
+}
+
+/** A fragment's part, percent-decoded; null when it is not valid percent-encoding. */
+function decodePart(part: string): string | null {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    return null
+  }
 }
 
 /** The fragment that opens `route`. */

@@ -2,11 +2,13 @@
 // is signed in. Loaded at start from `GET /api/me`; when the server cannot
 // be reached, the last answer saved on this device keeps the person working
 // with their local documents (edits sync later) instead of locking them out.
-import { computed, signal } from "@preact/signals"
+import { computed, signal, type ReadonlySignal } from "@preact/signals"
 
 import { api, ApiError, type Me, type MeAnswer } from "./api"
+import { forgetUserData, keepDataOf, type Databases } from "./deviceData"
 import { forgetAccess } from "./documentAccess"
 import { adoptAccount } from "./identity"
+import { t } from "./messages"
 import type { ConnectionState } from "./repo"
 import { deviceStore, readJson, writeJson, type Store } from "./storage"
 
@@ -80,8 +82,19 @@ export const syncAllowed = computed(() => {
   return state === "open" || state === "signed-in"
 })
 
-/** Makes `next` the current session, and the account (or this device's identity) the current identity. */
+/**
+ * Makes `next` the current session, and the account (or this device's
+ * identity) the current identity. The first session that says who uses the
+ * page chooses whose data it keeps; a session of someone else later (signed
+ * in as another person in another tab, the server switched to or from
+ * accounts) loads the page again, which then opens their data.
+ */
 export function showSession(next: Session): void {
+  const user = next.state === "open" ? null : next.state === "signed-in" ? next.me.user.id : undefined
+  if (user !== undefined && !keepDataOf(user)) {
+    reloadAt(location.hash || "#/")
+    return
+  }
   session.value = next
   adoptAccount(next.state === "signed-in" ? next.me.user : null)
 }
@@ -102,9 +115,22 @@ export async function refreshSession(): Promise<Session> {
   return next
 }
 
-/** Saves who signed in (after signing in, setting up or accepting an invitation). */
+/**
+ * Saves who signed in (after signing in, setting up or accepting an
+ * invitation); a page that keeps nobody's data yet keeps theirs from now on
+ * (setting up creates the first charter before the page loads again).
+ */
 export function rememberMe(me: Me, store: Store | undefined = deviceStore()): void {
   cacheAnswer(store, me)
+  keepDataOf(me.user.id)
+}
+
+/** How many open documents have edits the server does not have yet; see {@link countPendingEditsWith}. */
+let pendingEdits: () => number = () => 0
+
+/** Tells signing out where to read how many documents have edits waiting for the server (the header's count). */
+export function countPendingEditsWith(count: ReadonlySignal<number>): void {
+  pendingEdits = () => count.peek()
 }
 
 /**
@@ -140,12 +166,33 @@ export function connectionFollower(): (state: ConnectionState) => void {
   }
 }
 
+/** What signing out uses of the device; tests pass their own. */
+export type SignOutDevice = {
+  /** Where the session and the recent partnerships are saved. */
+  store?: Store
+  /** The IndexedDB databases. */
+  databases?: Databases
+  /** Asks the person to confirm (true: go on). */
+  confirm?: (question: string) => boolean
+  /** Loads the client again at a fragment. */
+  reload?: (hash: string) => void
+}
+
 /**
- * Signs out on the server, forgets the account on this device and starts
- * the client again at its start page. Throws when the server cannot be
- * reached (the session cookie can only be ended there).
+ * Signs out on the server, deletes what this device keeps of the account
+ * (its documents and recent partnerships, so the next person on a shared
+ * device finds nothing of it) and starts the client again at its start
+ * page. While edits have not reached the server yet, it first asks the
+ * person whether to lose them, and does nothing if not. Throws when the
+ * server cannot be reached (the session cookie can only be ended there).
  */
-export async function signOut(store: Store | undefined = deviceStore()): Promise<void> {
+export async function signOut({
+  store = deviceStore(),
+  databases,
+  confirm = (question) => window.confirm(question),
+  reload = reloadAt,
+}: SignOutDevice = {}): Promise<void> {
+  if (pendingEdits() > 0 && !confirm(t("signOutLosesEdits"))) return
   try {
     await api.signOut()
   } catch (error) {
@@ -154,7 +201,14 @@ export async function signOut(store: Store | undefined = deviceStore()): Promise
   }
   cacheAnswer(store, null)
   forgetAccess(store)
-  reloadAt("#/")
+  const current = session.peek()
+  if (current.state === "signed-in") {
+    // Signed out all the same: what could not be deleted is only logged.
+    await forgetUserData(current.me.user.id, store, databases).catch((error: unknown) =>
+      console.warn("could not delete this account's documents on this device", error),
+    )
+  }
+  reload("#/")
 }
 
 /**

@@ -1,32 +1,20 @@
 import { useState } from "preact/hooks"
 
 import { PartnershipList } from "../account/PartnershipList"
+import { deviceUser } from "../app/deviceData"
+import { recentPartnerships, rememberRecent } from "../app/recent"
 import { linkTarget, navigate, toUrl } from "../app/route"
 import { session } from "../app/session"
 import { t } from "./messages"
 import { NewPartnershipForm } from "./NewPartnershipForm"
 
-const RECENT_KEY = "mitra.recent"
-
-/** A partnership opened on this device. */
-export type Recent = { url: string; name: string }
-
-/** The partnerships opened on this device, most recent first. */
-export function recentPartnerships(): Recent[] {
-  try {
-    const value = JSON.parse(globalThis.localStorage?.getItem(RECENT_KEY) ?? "[]") as unknown
-    return Array.isArray(value)
-      ? value.filter((r): r is Recent => typeof r?.url === "string" && typeof r?.name === "string")
-      : []
-  } catch {
-    return []
-  }
-}
-
-/** Remembers that a partnership was opened (for the start page's list). */
+/**
+ * Remembers that a partnership was opened, in the start page's list of
+ * whoever this page keeps data for (the account, or everyone in open mode).
+ */
 export function rememberPartnership(url: string, name: string): void {
-  const next = [{ url, name }, ...recentPartnerships().filter((r) => r.url !== url)].slice(0, 10)
-  globalThis.localStorage?.setItem(RECENT_KEY, JSON.stringify(next))
+  const user = deviceUser.peek()
+  if (user !== undefined) rememberRecent(user, url, name)
 }
 
 /**
@@ -38,7 +26,8 @@ export function StartPage() {
   const [linkError, setLinkError] = useState(false)
   const current = session.value
   const me = current.state === "signed-in" ? current.me : null
-  const recent = me ? [] : recentPartnerships()
+  const user = deviceUser.value
+  const recent = me || user === undefined ? [] : recentPartnerships(user)
   return (
     <main id="content" class="start-page">
       <h1>{t("startTitle")}</h1>
