@@ -5,8 +5,9 @@
 /// The server maps these onto responses: `InvalidCredentials` and
 /// `NotFound` of a presented secret onto 401, `Forbidden` onto 403 (or, in
 /// the sync layer, `doc-unavailable`), `Conflict` onto 409, `Expired`,
-/// `AlreadyUsed` and `Revoked` onto 410, `InvalidInput` onto 400, and the
-/// rest onto 500. None of the messages ever contains a secret or a password.
+/// `AlreadyUsed` and `Revoked` onto 410, `InvalidInput` onto 400, `Busy`
+/// onto 503 with a `Retry-After`, and the rest onto 500. None of the
+/// messages ever contains a secret or a password.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccessError {
     /// The named thing (user, partnership, member, invitation, token, ...)
@@ -56,6 +57,12 @@ pub enum AccessError {
     /// The store was closed.
     #[error("the access store is closed")]
     Closed,
+    /// Too many password checks or hashings (sign-ins, new accounts,
+    /// password changes) are running or waiting: none could start within
+    /// [`crate::AccessOptions::password_wait`]. Nothing was done; the
+    /// caller may try again in a moment.
+    #[error("too many sign-ins at once; try again in a moment")]
+    Busy,
     /// Something that should not fail did: the OS random number generator,
     /// password hashing, a worker thread.
     #[error("internal error: {0}")]

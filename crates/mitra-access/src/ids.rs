@@ -11,6 +11,23 @@ use crate::secret::random_bytes;
 /// Random bytes in every generated id (128 bits: unguessable and unique).
 const ID_BYTES: usize = 16;
 
+/// The longest text an id can have: the base58 form of an id's 16 bytes,
+/// `ceil(16 * log(256) / log(58))` = 22 characters. Longer text is refused
+/// before decoding, since base58 decoding costs time quadratic in the length
+/// of its input and ids arrive in URLs and request bodies.
+pub const MAX_ID_CHARS: usize = base58_len(ID_BYTES);
+
+/// The longest base58 text of `bytes` bytes:
+/// `ceil(bytes * log(256) / log(58))` (leading zero bytes, written as one
+/// `1` each, make the text no longer than this). The ratio is rounded up in
+/// its tenth decimal, which can only make the bound larger.
+const fn base58_len(bytes: usize) -> usize {
+    /// `log(256) / log(58)` = 1.365658237309..., times 10^9, rounded up.
+    const RATIO_E9: usize = 1_365_658_238;
+    const SCALE: usize = 1_000_000_000;
+    (bytes * RATIO_E9).div_ceil(SCALE)
+}
+
 macro_rules! random_id {
     ($(#[$meta:meta])* $name:ident, $what:literal) => {
         $(#[$meta])*
@@ -34,8 +51,19 @@ macro_rules! random_id {
             }
 
             /// Parses an id from its text form (as printed, or taken from a
-            /// URL or a command line): base58 of 16 bytes.
+            /// URL or a command line): base58 of 16 bytes. Text longer than
+            /// [`MAX_ID_CHARS`] is refused before it is decoded.
             pub fn parse(text: &str) -> Result<$name, AccessError> {
+                if text.len() > MAX_ID_CHARS {
+                    return Err(AccessError::InvalidInput(format!(
+                        concat!(
+                            "not a valid ", $what,
+                            " id: {} bytes long, an id has at most {} characters"
+                        ),
+                        text.len(),
+                        MAX_ID_CHARS
+                    )));
+                }
                 match bs58::decode(text).into_vec() {
                     Ok(bytes) if bytes.len() == ID_BYTES => Ok($name(text.to_owned())),
                     _ => Err(AccessError::InvalidInput(format!(
@@ -233,5 +261,50 @@ impl TryFrom<String> for Actor {
 impl From<Actor> for String {
     fn from(actor: Actor) -> String {
         actor.to_string()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    #[test]
+    fn the_length_bound_is_the_longest_base58_text_of_an_id() {
+        // The longest text of n bytes is that of n bytes of 0xff.
+        for n in 1..=64 {
+            let longest = bs58::encode(vec![0xffu8; n]).into_string().len();
+            assert_eq!(base58_len(n), longest.max(n), "{n} bytes");
+        }
+        assert_eq!(MAX_ID_CHARS, 22);
+        for bytes in [[0u8; ID_BYTES], [0xff; ID_BYTES], [1; ID_BYTES]] {
+            let text = bs58::encode(bytes).into_string();
+            assert!(text.len() <= MAX_ID_CHARS, "{text}");
+            assert_eq!(UserId::parse(&text).unwrap().as_str(), text);
+        }
+        let generated = PartnershipId::generate().unwrap();
+        assert_eq!(PartnershipId::parse(generated.as_str()).unwrap(), generated);
+    }
+
+    #[test]
+    fn an_overlong_id_is_refused_without_decoding() {
+        let huge = "z".repeat(1 << 20);
+        let started = Instant::now();
+        let error = PartnershipId::parse(&huge).unwrap_err();
+        assert!(UserId::parse(&huge).is_err());
+        assert!(format!("user:{huge}").parse::<Actor>().is_err());
+        assert!(serde_json::from_value::<TokenId>(serde_json::Value::String(huge)).is_err());
+        // Decoding 1 MiB of base58 would take minutes; refusing is instant.
+        assert!(started.elapsed() < Duration::from_millis(50));
+        assert_eq!(
+            error,
+            AccessError::InvalidInput(
+                "not a valid partnership id: 1048576 bytes long, an id has at most 22 characters"
+                    .into()
+            )
+        );
+        assert!(InvitationId::parse(&"z".repeat(MAX_ID_CHARS + 1)).is_err());
     }
 }

@@ -30,7 +30,12 @@
 //! recognisable prefix (`mitra_ses_`, `mitra_tok_`, `mitra_inv_`,
 //! `mitra_setup_`), stored only as a SHA-256 hash, redacted in `Debug` and
 //! `Display`. Passwords are hashed with Argon2id; a login for an unknown
-//! user costs the same as a wrong password.
+//! user costs the same as a wrong password. At most
+//! [`AccessOptions::password_concurrency`] hashings or verifications run at
+//! once; beyond that, after [`AccessOptions::password_wait`], a call fails
+//! with [`AccessError::Busy`] (the server answers 503 with `Retry-After`).
+//! Ids are refused unparsed when longer than any valid id
+//! ([`MAX_ID_CHARS`]).
 //!
 //! # Decisions
 //!
@@ -83,7 +88,9 @@ pub use error::AccessError;
 pub use identity::{
     ExternalIdentity, IdentityProvider, LinkedIdentities, LocalPasswords, PasswordCredentials,
 };
-pub use ids::{Actor, AuditId, InvitationId, PartnershipId, Role, SessionId, TokenId, UserId};
+pub use ids::{
+    Actor, AuditId, InvitationId, MAX_ID_CHARS, PartnershipId, Role, SessionId, TokenId, UserId,
+};
 pub use model::{
     AccessChange, Attribution, AuditEvent, AuditKind, ChangeRecord, DocumentAccess, InvitationInfo,
     InvitationStatus, Member, Membership, NewUser, Partnership, PartnershipRole, Principal,
@@ -92,6 +99,6 @@ pub use model::{
 pub use schema::SCHEMA_VERSION;
 pub use secret::{MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, SECRET_BYTES, Secret, SecretKind};
 pub use store::{
-    AccessOptions, AccessStore, CHANGE_CHANNEL_CAPACITY, DATABASE_FILE, DEFAULT_SESSION_LIFETIME,
-    MAX_INVITATION_LIFETIME,
+    AccessOptions, AccessStore, CHANGE_CHANNEL_CAPACITY, DATABASE_FILE, DEFAULT_PASSWORD_WAIT,
+    DEFAULT_SESSION_LIFETIME, MAX_INVITATION_LIFETIME,
 };

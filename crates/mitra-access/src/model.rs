@@ -236,7 +236,8 @@ pub enum InvitationStatus {
     Used,
     /// Its expiry has passed.
     Expired,
-    /// An owner revoked it.
+    /// An owner revoked it, or its creator is no longer an owner of the
+    /// partnership.
     Revoked,
 }
 
@@ -330,7 +331,10 @@ pub enum AuditKind {
     InvitationCreated,
     /// An invitation was accepted (details: invitation, user, role).
     InvitationAccepted,
-    /// An owner revoked an invitation (details: invitation).
+    /// An owner revoked an invitation (details: invitation), or its
+    /// creator was removed, left or stopped being an owner (details:
+    /// invitation, created_by, reason: `creator removed`, `creator left` or
+    /// `creator no longer owner`).
     InvitationRevoked,
     /// An API token was created (details: token, role, label).
     TokenCreated,

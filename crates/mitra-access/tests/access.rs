@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use mitra_access::{
     AUDIT_CSV_HEADER, AccessChange, AccessError, AccessOptions, AccessStore, Actor, AuditKind,
-    ChangeRecord, Clock, DATABASE_FILE, DEFAULT_SESSION_LIFETIME, DocumentAccess, ExternalIdentity,
-    IdentityProvider, InvitationStatus, LinkedIdentities, LocalPasswords, ManualClock, NewUser,
-    Partnership, PartnershipId, PasswordCredentials, Principal, Role, SCHEMA_VERSION, Secret,
-    SecretKind, TokenId, User, UserId,
+    ChangeRecord, Clock, DATABASE_FILE, DEFAULT_PASSWORD_WAIT, DEFAULT_SESSION_LIFETIME,
+    DocumentAccess, ExternalIdentity, IdentityProvider, InvitationStatus, LinkedIdentities,
+    LocalPasswords, MAX_ID_CHARS, ManualClock, NewUser, Partnership, PartnershipId,
+    PasswordCredentials, Principal, Role, SCHEMA_VERSION, Secret, SecretKind, TokenId, User,
+    UserId,
 };
 use rusqlite::Connection;
 use tempfile::TempDir;
@@ -790,6 +791,373 @@ async fn concurrent_accepts_of_one_invitation_let_exactly_one_in() {
             .await
             .unwrap();
     }
+}
+
+/// The invitation-revoked events of a partnership's audit log, as (actor,
+/// invitation, reason).
+async fn revocations(f: &Fixture, p: &Partnership) -> Vec<(Actor, String, String)> {
+    f.store
+        .audit(&p.id, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|event| event.kind == AuditKind::InvitationRevoked)
+        .map(|event| {
+            let field = |name: &str| event.details[name].as_str().unwrap_or_default().to_owned();
+            (event.actor.clone(), field("invitation"), field("reason"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_removed_owner_cannot_return_through_their_own_invitations() {
+    let f = Fixture::new().await;
+    let (founder, p) = f.partnership("founder").await;
+    let founder_actor = Actor::User(founder.id.clone());
+    let mallory = f.add(&p, "mallory", Role::Owner).await;
+    let mallory_actor = Actor::User(mallory.id.clone());
+    let guest = f.user("guest").await;
+    let other = f.user("other").await;
+
+    // Mallory, still an owner, prepares a way back: a 720-hour owner
+    // invitation, and an editor one for a friend.
+    let (own_way_back, own_secret) = f
+        .store
+        .create_invitation(&mallory_actor, &p.id, Role::Owner, 30 * DAY)
+        .await
+        .unwrap();
+    let (friend_invitation, friend_secret) = f
+        .store
+        .create_invitation(&mallory_actor, &p.id, Role::Editor, 30 * DAY)
+        .await
+        .unwrap();
+    // The founder's and the operator's (system) invitations.
+    let (_, founder_secret) = f
+        .store
+        .create_invitation(&founder_actor, &p.id, Role::Viewer, DAY)
+        .await
+        .unwrap();
+    let (_, system_secret) = f
+        .store
+        .create_invitation(&Actor::System, &p.id, Role::Editor, DAY)
+        .await
+        .unwrap();
+
+    f.store
+        .remove_member(&founder_actor, &p.id, &mallory.id)
+        .await
+        .unwrap();
+
+    // Mallory's invitations died with her ownership.
+    assert_eq!(
+        f.store.accept_invitation(&own_secret, &mallory.id).await,
+        Err(AccessError::Revoked("invitation"))
+    );
+    assert_eq!(
+        f.store.role_for(&f.principal(&mallory).await, &p.id).await,
+        Ok(None)
+    );
+    assert_eq!(
+        f.store.accept_invitation(&friend_secret, &guest.id).await,
+        Err(AccessError::Revoked("invitation"))
+    );
+    // Also for someone without an account, and no account is left behind.
+    assert_eq!(
+        f.store
+            .accept_invitation_as_new_user(&own_secret, owner_setup("mallory2"))
+            .await,
+        Err(AccessError::Revoked("invitation"))
+    );
+    assert_eq!(f.store.user_by_username("mallory2").await.unwrap(), None);
+    assert_eq!(
+        f.store.invitation_info(&own_secret).await.unwrap().status,
+        InvitationStatus::Revoked
+    );
+
+    // The remaining owner's and the system's invitations still work.
+    assert_eq!(
+        f.store
+            .accept_invitation(&founder_secret, &guest.id)
+            .await
+            .unwrap()
+            .role,
+        Role::Viewer
+    );
+    assert_eq!(
+        f.store
+            .accept_invitation(&system_secret, &other.id)
+            .await
+            .unwrap()
+            .role,
+        Role::Editor
+    );
+
+    // The audit says who revoked which, and why.
+    let mut expected = vec![
+        (
+            founder_actor.clone(),
+            own_way_back.id.to_string(),
+            "creator removed".to_owned(),
+        ),
+        (
+            founder_actor.clone(),
+            friend_invitation.id.to_string(),
+            "creator removed".to_owned(),
+        ),
+    ];
+    expected.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut recorded = revocations(&f, &p).await;
+    recorded.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(recorded, expected);
+    let event = f
+        .store
+        .audit(&p.id, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|event| event.kind == AuditKind::InvitationRevoked)
+        .unwrap();
+    assert_eq!(
+        event.details["created_by"].as_str(),
+        Some(mallory_actor.to_string().as_str())
+    );
+    // The revocations come right after the removal, in its transaction.
+    let kinds = f.kinds(&p).await;
+    let removed = kinds
+        .iter()
+        .position(|k| *k == AuditKind::MemberRemoved)
+        .unwrap();
+    assert_eq!(
+        kinds[removed + 1..removed + 3],
+        [AuditKind::InvitationRevoked, AuditKind::InvitationRevoked]
+    );
+}
+
+#[tokio::test]
+async fn a_demoted_owners_invitations_are_revoked_for_good() {
+    let f = Fixture::new().await;
+    let (founder, p) = f.partnership("founder").await;
+    let founder_actor = Actor::User(founder.id.clone());
+    let mallory = f.add(&p, "mallory", Role::Owner).await;
+    let mallory_actor = Actor::User(mallory.id.clone());
+    let guest = f.user("guest").await;
+
+    let (invitation, secret) = f
+        .store
+        .create_invitation(&mallory_actor, &p.id, Role::Owner, 30 * DAY)
+        .await
+        .unwrap();
+    // A used and an expired invitation of hers are left as they are.
+    let (_, used) = f
+        .store
+        .create_invitation(&mallory_actor, &p.id, Role::Viewer, DAY)
+        .await
+        .unwrap();
+    f.store.accept_invitation(&used, &guest.id).await.unwrap();
+    let (_, expired) = f
+        .store
+        .create_invitation(&mallory_actor, &p.id, Role::Viewer, Duration::from_secs(60))
+        .await
+        .unwrap();
+    f.clock.advance(Duration::from_secs(60));
+
+    // Setting the role she already has changes nothing: nothing revoked.
+    f.store
+        .set_role(&founder_actor, &p.id, &mallory.id, Role::Owner)
+        .await
+        .unwrap();
+    assert!(revocations(&f, &p).await.is_empty());
+
+    f.store
+        .set_role(&founder_actor, &p.id, &mallory.id, Role::Editor)
+        .await
+        .unwrap();
+    let stranger = f.user("stranger").await;
+    assert_eq!(
+        f.store.accept_invitation(&secret, &stranger.id).await,
+        Err(AccessError::Revoked("invitation"))
+    );
+    assert_eq!(
+        revocations(&f, &p).await,
+        vec![(
+            founder_actor.clone(),
+            invitation.id.to_string(),
+            "creator no longer owner".to_owned()
+        )]
+    );
+    assert_eq!(
+        f.store.invitation_info(&used).await.unwrap().status,
+        InvitationStatus::Used
+    );
+    assert_eq!(
+        f.store.invitation_info(&expired).await.unwrap().status,
+        InvitationStatus::Expired
+    );
+
+    // Made an owner again, her old invitation stays revoked.
+    f.store
+        .set_role(&founder_actor, &p.id, &mallory.id, Role::Owner)
+        .await
+        .unwrap();
+    assert_eq!(
+        f.store.accept_invitation(&secret, &stranger.id).await,
+        Err(AccessError::Revoked("invitation"))
+    );
+    // What she creates as an owner now works.
+    let (_, fresh) = f
+        .store
+        .create_invitation(&mallory_actor, &p.id, Role::Viewer, DAY)
+        .await
+        .unwrap();
+    assert!(
+        f.store
+            .accept_invitation(&fresh, &stranger.id)
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn an_owner_who_leaves_takes_their_invitations_along() {
+    let f = Fixture::new().await;
+    let (_founder, p) = f.partnership("founder").await;
+    let leaver = f.add(&p, "leaver", Role::Owner).await;
+    let leaver_actor = Actor::User(leaver.id.clone());
+    let guest = f.user("guest").await;
+    let (invitation, secret) = f
+        .store
+        .create_invitation(&leaver_actor, &p.id, Role::Owner, 30 * DAY)
+        .await
+        .unwrap();
+    f.store
+        .remove_member(&leaver_actor, &p.id, &leaver.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        f.store.accept_invitation(&secret, &guest.id).await,
+        Err(AccessError::Revoked("invitation"))
+    );
+    assert_eq!(
+        revocations(&f, &p).await,
+        vec![(
+            leaver_actor,
+            invitation.id.to_string(),
+            "creator left".to_owned()
+        )]
+    );
+}
+
+#[tokio::test]
+async fn an_invitation_whose_creator_is_no_longer_an_owner_is_refused_even_unrevoked() {
+    // An invitation left pending by a demotion made before invitations
+    // were revoked with it (or by another writer of the file): the accept
+    // itself checks that the creator still owns the partnership.
+    let f = Fixture::new().await;
+    let (_founder, p) = f.partnership("founder").await;
+    let mallory = f.add(&p, "mallory", Role::Owner).await;
+    let guest = f.user("guest").await;
+    let (_, secret) = f
+        .store
+        .create_invitation(&Actor::User(mallory.id.clone()), &p.id, Role::Owner, DAY)
+        .await
+        .unwrap();
+    let conn = Connection::open(f.dir.path().join(DATABASE_FILE)).unwrap();
+    conn.execute(
+        "UPDATE memberships SET role = 'editor' WHERE user = ?1",
+        [mallory.id.as_str()],
+    )
+    .unwrap();
+    let revoked_at: Option<i64> = conn
+        .query_row("SELECT revoked_at FROM invitations", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(revoked_at, None);
+    assert_eq!(
+        f.store.invitation_info(&secret).await.unwrap().status,
+        InvitationStatus::Revoked
+    );
+    assert_eq!(
+        f.store.accept_invitation(&secret, &guest.id).await,
+        Err(AccessError::Revoked("invitation"))
+    );
+    // Owner again: the invitation is hers to give once more.
+    conn.execute(
+        "UPDATE memberships SET role = 'owner' WHERE user = ?1",
+        [mallory.id.as_str()],
+    )
+    .unwrap();
+    assert_eq!(
+        f.store
+            .accept_invitation(&secret, &guest.id)
+            .await
+            .unwrap()
+            .role,
+        Role::Owner
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn password_checks_beyond_the_limit_are_refused_as_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(
+        AccessStore::open_with(
+            dir.path(),
+            AccessOptions {
+                password_concurrency: 1,
+                password_wait: Duration::from_millis(5),
+                ..AccessOptions::default()
+            },
+        )
+        .await
+        .unwrap(),
+    );
+    let ayu = store.create_user(owner_setup("ayu")).await.unwrap();
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move { store.verify_login("ayu", PASSWORD).await })
+        })
+        .collect();
+    let (mut signed_in, mut busy) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(user) => {
+                assert_eq!(user.id, ayu.id);
+                signed_in += 1;
+            }
+            Err(AccessError::Busy) => busy += 1,
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    // One check at a time, each far longer than 5 ms: the first is
+    // served, the callers that cannot start in time are told to retry.
+    assert!(signed_in >= 1, "{signed_in} signed in, {busy} busy");
+    assert!(busy >= 1, "{signed_in} signed in, {busy} busy");
+    assert!(
+        AccessError::Busy.to_string().contains("try again"),
+        "a clear message"
+    );
+    // Retrying once the rush is over works.
+    assert_eq!(
+        store.verify_login("ayu", PASSWORD).await.unwrap().id,
+        ayu.id
+    );
+    // The defaults: as many as CPUs, at least 2, waiting 2 s.
+    let defaults = AccessOptions::default();
+    assert!(defaults.password_concurrency >= 2);
+    assert_eq!(defaults.password_wait, DEFAULT_PASSWORD_WAIT);
+}
+
+#[test]
+fn an_overlong_id_is_refused_fast() {
+    let huge = "z".repeat(1 << 20);
+    let started = std::time::Instant::now();
+    assert!(matches!(
+        PartnershipId::parse(&huge),
+        Err(AccessError::InvalidInput(_))
+    ));
+    assert!(format!("token:{huge}").parse::<Actor>().is_err());
+    assert!(started.elapsed() < Duration::from_millis(50));
+    assert!(PartnershipId::parse(&"z".repeat(MAX_ID_CHARS + 1)).is_err());
 }
 
 // ----- authorization -----
