@@ -9,8 +9,12 @@
 #    default, Caddy on 80/443 in front, Mitra on SQLite (MITRA_STORAGE
 #    empty) unless the postgres profile runs a postgres:15 service (named
 #    volume, pg_isready healthcheck, never published) that MITRA_STORAGE
-#    from .env points at, and no always-on service depending on a profile's
-#    service (which Compose v2 rejects).
+#    from .env points at, no always-on service depending on a profile's
+#    service (which Compose v2 rejects), and a compose network with a fixed
+#    private subnet (MITRA_SUBNET) that is exactly what Mitra trusts as its
+#    proxies (MITRA_TRUSTED_PROXIES), so that Caddy's X-Forwarded-For names
+#    the client; and deploy/Caddyfile not changing how Caddy sets that
+#    header.
 # 2. The Dockerfile: every RUN is a script CI also runs (and
 #    scripts/test-all.sh does run it), or the runtime stage's user setup; the
 #    runtime stage runs as a non-root user with a HEALTHCHECK on /healthz;
@@ -69,6 +73,7 @@ pg_password=check0password
 pg_storage=postgres://mitra:$pg_password@postgres:5432/mitra
 
 compose -f docker-compose.yml config >"$scratch/default.yml"
+compose MITRA_SUBNET=10.99.7.0/24 -f docker-compose.yml config >"$scratch/subnet.yml"
 compose MITRA_DOMAIN=mitra.example.org -f docker-compose.yml --profile https config \
   >"$scratch/https.yml"
 compose POSTGRES_PASSWORD=$pg_password MITRA_STORAGE=$pg_storage \
@@ -122,6 +127,7 @@ for name in example example-https example-postgres example-both; do
 done
 
 python3 - "$scratch" "$pg_password" <<'PY'
+import ipaddress
 import sys
 import urllib.parse
 import yaml
@@ -194,6 +200,7 @@ def probed_profiles(name):
 # --profile, or those Compose read from the env file).
 variants = {
     "default": set(),
+    "subnet": set(),
     "https": {"https"},
     "postgres": {"postgres"},
     "postgres-https": {"https", "postgres"},
@@ -259,6 +266,24 @@ for name, profiles in variants.items():
         check(storage == "", f"{name}: without the postgres profile mitra uses SQLite: {storage!r}")
     if name in with_https:
         check(env(services["caddy"]).get("MITRA_DOMAIN") == "mitra.example.org", f"{name}: caddy must get MITRA_DOMAIN")
+    # Mitra trusts exactly the compose network (Caddy, the published
+    # loopback port's gateway): a fixed, private subnet.
+    ipam = ((config.get("networks") or {}).get("default") or {}).get("ipam") or {}
+    subnets = [c.get("subnet") for c in ipam.get("config") or [] if c.get("subnet")]
+    check(len(subnets) == 1, f"{name}: the default network needs one fixed subnet: {ipam}")
+    expected_subnet = "10.99.7.0/24" if name == "subnet" else "10.231.57.0/24"
+    if subnets:
+        check(subnets[0] == expected_subnet, f"{name}: the subnet must be MITRA_SUBNET or 10.231.57.0/24: {subnets[0]}")
+        try:
+            check(ipaddress.ip_network(subnets[0]).is_private, f"{name}: the subnet {subnets[0]} must be private")
+        except ValueError as e:
+            check(False, f"{name}: the subnet is not a network: {e}")
+        check(env(mitra).get("MITRA_TRUSTED_PROXIES") == subnets[0],
+              f"{name}: mitra must trust the compose network as its proxies: {env(mitra).get('MITRA_TRUSTED_PROXIES')!r}")
+    for sname, service in services.items():
+        check(not service.get("networks") or set(service["networks"]) == {"default"},
+              f"{name}: {sname} must be on the default network only")
+        check(service.get("network_mode") is None, f"{name}: {sname} must not change its network mode")
 
 default = load("default")["services"]
 mitra = default["mitra"]
@@ -275,10 +300,20 @@ check(any(s.endswith("/deploy/Caddyfile") and t == "/etc/caddy/Caddyfile" and ro
       f"caddy must mount deploy/Caddyfile read-only: {vols}")
 check(any(s == "caddy-data" and t == "/data" for s, t, _ in vols), "caddy's certificates need a volume")
 
+# Caddy sets X-Forwarded-For itself (the client's address, replacing what the
+# client sent, unless Caddy's own trusted_proxies says otherwise), which is
+# what Mitra reads; the Caddyfile must leave that alone.
+caddyfile = open("deploy/Caddyfile").read()
+code = "\n".join(line.split("#", 1)[0] for line in caddyfile.splitlines())
+check("reverse_proxy mitra:8080" in code, "deploy/Caddyfile must proxy to mitra:8080")
+check("trusted_proxies" not in code,
+      "deploy/Caddyfile must not set Caddy's trusted_proxies (clients could then choose their X-Forwarded-For)")
+check("X-Forwarded-For" not in code, "deploy/Caddyfile must leave X-Forwarded-For as Caddy sets it")
+
 if problems:
     print("docker-compose.yml does not say what it must:", *problems, sep="\n  ", file=sys.stderr)
     sys.exit(1)
-print("compose file: ok (default, --profile https, --profile postgres, both, and .env.example's choices)")
+print("compose file: ok (default, MITRA_SUBNET, --profile https, --profile postgres, both, and .env.example's choices)")
 PY
 
 # ---------------------------------------------------------------------------

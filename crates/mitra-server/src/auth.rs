@@ -7,13 +7,20 @@
 //!   cookie) and [`api_credential`] (`/api`: Bearer, else the cookie; never
 //!   a query string), and resolved by one authenticator, [`identify`], for
 //!   both the WebSocket upgrade and the HTTP API ([`crate::api`]).
-//! - **The upgrade** (`/sync`): no credential, or one the access store
-//!   does not know, is answered HTTP 401 before any protocol message. A
-//!   request with an `Origin` header must come from the configured public
-//!   URL (or, without one, from the request's own `Host`): 403 otherwise,
-//!   against cross-site WebSocket hijacking. Failed attempts are counted per
-//!   IP address and logged with the address only (never the query string or
-//!   the secret); too many in a minute are answered 429.
+//! - **The upgrade** (`/sync`, [`authenticate`]): a request with an
+//!   `Origin` header must come from the configured public URL (or, without
+//!   one, from the request's own `Host`): 403 otherwise, against cross-site
+//!   WebSocket hijacking. Then the credential is checked first: a valid
+//!   one connects whatever the address's failures. No credential at all is
+//!   answered HTTP 401 before any protocol message, and is not a failure (a
+//!   signed-out browser retrying). A credential the store does not know is
+//!   401 and a failure of the client's address (see [`crate::http::Remote`]:
+//!   behind a trusted proxy, the forwarded client; an IPv6 address counts
+//!   per /64), logged with the address only (never the query string or the
+//!   secret); an address with [`MAX_FAILURES`] in [`FAILURE_WINDOW`] is
+//!   answered 429 instead.
+//! - **Rate limits** ([`FailureLimiter`], [`UsernameLimiter`]) keep bounded
+//!   maps that never forget a key while it is limited (see their docs).
 //! - **Every document message** ([`decide`]): the connection's principal
 //!   must have a role in the document's partnership. Otherwise a `request`
 //!   or `sync` is answered `doc-unavailable` and an ephemeral message is
@@ -54,20 +61,32 @@
 //!   channel, and a poll of its audit log every half second for changes
 //!   made by another process (the command line), close the connections of a
 //!   revoked token, a removed member or an ended session with 1008
-//!   "access revoked".
+//!   "access revoked". Should the channel lag, [`recheck_all`] looks every
+//!   connection's token or session up again.
+//! - **Session expiry**: a connection opened with a session cookie closes
+//!   when the session ends ([`Authenticated::expires_at`], by the access
+//!   store's clock) with 1008 "session expired"; the half-second poll
+//!   checks too ([`close_if_expired`]), for a clock that jumped.
+//! - **Documents of other partnerships**: a `sync` for one is refused
+//!   without loading it from storage (only a document of no partnership is
+//!   looked for in storage, to tell a new document from one stored before
+//!   access control).
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasher, Hash, RandomState};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use hyper::HeaderMap;
 use hyper::header;
-use mitra_access::{AccessChange, AccessStore, Principal, Role, Secret, SessionId};
+use mitra_access::{AccessChange, AccessStore, Clock, Principal, Role, Secret, SessionId};
 use mitra_protocol::{DocumentId, Message, Routed};
+use time::OffsetDateTime;
 use tokio::sync::broadcast;
 
 use crate::documents::{DocumentCommand, DocumentRegistry};
+use crate::http::Remote;
 use crate::peers::{PeerHandle, close_code};
 use crate::server::Shared;
 
@@ -80,8 +99,17 @@ pub const TOKEN_PARAMETER: &str = "token";
 pub const MAX_FAILURES: u32 = 10;
 /// The window over which failed authentications are counted.
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(60);
-/// Most IP addresses whose failures are remembered (bounded memory).
-const MAX_TRACKED_ADDRESSES: usize = 10_000;
+/// Most client addresses a [`FailureLimiter`] remembers (bounded memory).
+pub const MAX_TRACKED_ADDRESSES: usize = 10_000;
+/// Failed sign-ins one username may have per [`USERNAME_FAILURE_WINDOW`]
+/// (from any address) before it is answered 429.
+pub const MAX_USERNAME_FAILURES: u32 = 5;
+/// The window over which failed sign-ins per username are counted.
+pub const USERNAME_FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Most usernames a [`UsernameLimiter`] remembers (bounded memory).
+pub const MAX_TRACKED_USERNAMES: usize = 10_000;
+/// Longest username key kept (longer than any real username: 64).
+const MAX_USERNAME_KEY_CHARS: usize = 128;
 /// How often the audit log is polled for changes made by other processes.
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// The close reason of a connection whose access was taken away.
@@ -97,6 +125,21 @@ pub struct Authenticated {
     pub principal: Principal,
     /// The session, when the user came with a session cookie.
     pub session: Option<SessionId>,
+    /// When that session ends (fixed at sign-in): its WebSocket connections
+    /// are closed then (1008 "session expired"). `None` for an API token.
+    pub expires_at: Option<OffsetDateTime>,
+    /// The session's secret, to look the session up again when change
+    /// events were missed ([`recheck_all`]). Its `Debug` is redacted.
+    session_secret: Option<Secret>,
+}
+
+impl Authenticated {
+    /// How long until the session ends by the store's clock (zero once it
+    /// has); `None` for an API token.
+    pub fn session_left(&self, clock: &dyn Clock) -> Option<Duration> {
+        let left = self.expires_at? - clock.now();
+        Some(Duration::try_from(left).unwrap_or(Duration::ZERO))
+    }
 }
 
 /// Why an upgrade was refused.
@@ -112,16 +155,168 @@ pub enum Refusal {
     Unavailable,
 }
 
-/// Counts attempts per IP address over a fixed window: failed
-/// authentications ([`Shared::auth_failures`], [`MAX_FAILURES`] per
-/// [`FAILURE_WINDOW`]), or every attempt of a kind that costs the server
-/// (sign-ins, setup, invitations, token creation: [`Shared::api_attempts`]).
-/// Memory is bounded: at most 10 000 addresses are remembered.
-pub struct FailureLimiter {
+/// Counts attempts per key over a fixed window, in at most `capacity` keys.
+///
+/// When the map is full and a new key comes, expired windows are dropped
+/// first, then the older half of the keys that are not limited (their
+/// partial counts are forgotten); a key that is limited right now is never
+/// forgotten. If every key is limited, the new key is refused (as if it
+/// were limited itself, until the first window ends) rather than forget
+/// one: under a flood from that many keys, newcomers wait.
+struct Counter<K> {
     max: u32,
     window: Duration,
-    counts: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    capacity: usize,
+    counts: Mutex<HashMap<K, Window>>,
 }
+
+/// One key's window: when it started and how many attempts it holds.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    start: Instant,
+    count: u32,
+}
+
+impl<K: Hash + Eq> Counter<K> {
+    fn new(max: u32, window: Duration, capacity: usize) -> Counter<K> {
+        Counter {
+            max,
+            window,
+            capacity,
+            counts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// While `w` is limited at `now`: how long until it ends.
+    fn wait(&self, w: &Window, now: Instant) -> Option<Duration> {
+        let elapsed = now.saturating_duration_since(w.start);
+        (elapsed < self.window && w.count >= self.max).then(|| self.window - elapsed)
+    }
+
+    /// Makes room for one more key in a full map (see the type's doc):
+    /// `Err` with how long until room opens when every key is limited.
+    fn make_room(&self, counts: &mut HashMap<K, Window>, now: Instant) -> Result<(), Duration> {
+        if counts.len() < self.capacity {
+            return Ok(());
+        }
+        let window = self.window;
+        counts.retain(|_, w| now.saturating_duration_since(w.start) < window);
+        if counts.len() < self.capacity {
+            return Ok(());
+        }
+        let mut open: Vec<Instant> = counts
+            .values()
+            .filter(|w| self.wait(w, now).is_none())
+            .map(|w| w.start)
+            .collect();
+        if !open.is_empty() {
+            let drop = (open.len() / 2).max(1);
+            let (_, cut, _) = open.select_nth_unstable(drop - 1);
+            let cut = *cut;
+            let mut left = drop;
+            counts.retain(|_, w| {
+                let forget = left > 0 && w.start <= cut && self.wait(w, now).is_none();
+                if forget {
+                    left -= 1;
+                }
+                !forget
+            });
+        }
+        if counts.len() < self.capacity {
+            return Ok(());
+        }
+        Err(counts
+            .values()
+            .filter_map(|w| self.wait(w, now))
+            .min()
+            .unwrap_or(self.window))
+    }
+
+    fn retry_after(&self, key: &K) -> Option<Duration> {
+        let mut counts = self.counts.lock().ok()?;
+        let now = Instant::now();
+        match counts.get(key) {
+            Some(w) => self.wait(w, now),
+            None => self.make_room(&mut counts, now).err(),
+        }
+    }
+
+    /// Counts one attempt of `key`: how many it has in its window, or
+    /// `None` if it could not be counted (every remembered key is limited).
+    fn fail(&self, key: K) -> Option<u32> {
+        let mut counts = self.counts.lock().ok()?;
+        let now = Instant::now();
+        if !counts.contains_key(&key) {
+            self.make_room(&mut counts, now).ok()?;
+        }
+        let w = counts.entry(key).or_insert(Window {
+            start: now,
+            count: 0,
+        });
+        if now.saturating_duration_since(w.start) >= self.window {
+            *w = Window {
+                start: now,
+                count: 0,
+            };
+        }
+        w.count = w.count.saturating_add(1);
+        Some(w.count)
+    }
+
+    fn admit(&self, key: K) -> Result<(), Duration> {
+        let Ok(mut counts) = self.counts.lock() else {
+            return Ok(());
+        };
+        let now = Instant::now();
+        match counts.get(&key) {
+            Some(w) => {
+                if let Some(wait) = self.wait(w, now) {
+                    return Err(wait);
+                }
+            }
+            None => self.make_room(&mut counts, now)?,
+        }
+        let w = counts.entry(key).or_insert(Window {
+            start: now,
+            count: 0,
+        });
+        if now.saturating_duration_since(w.start) >= self.window {
+            *w = Window {
+                start: now,
+                count: 0,
+            };
+        }
+        w.count = w.count.saturating_add(1);
+        Ok(())
+    }
+
+    fn clear(&self, key: &K) {
+        if let Ok(mut counts) = self.counts.lock() {
+            counts.remove(key);
+        }
+    }
+}
+
+/// The key an address is counted under: IPv4 addresses one by one (an
+/// IPv4-mapped IPv6 address as its IPv4 address), IPv6 addresses by their
+/// /64 network, since one subscriber usually holds a whole /64 and could
+/// otherwise rotate through it.
+pub fn address_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        v4 @ IpAddr::V4(_) => v4,
+        v6 @ IpAddr::V6(_) => crate::config::mask(v6, 64),
+    }
+}
+
+/// Counts attempts per client address ([`address_key`]: IPv6 per /64)
+/// over a fixed window: failed authentications ([`Shared::auth_failures`],
+/// [`MAX_FAILURES`] per [`FAILURE_WINDOW`]), or every attempt of a kind that
+/// costs the server (sign-ins, setup, invitations, token creation:
+/// [`Shared::api_attempts`]). Memory is bounded: at most
+/// [`MAX_TRACKED_ADDRESSES`] addresses are remembered, and an address that
+/// is limited is never forgotten to make room (newcomers are refused
+/// instead while every remembered address is limited).
+pub struct FailureLimiter(Counter<IpAddr>);
 
 impl Default for FailureLimiter {
     /// [`MAX_FAILURES`] per [`FAILURE_WINDOW`].
@@ -133,11 +328,12 @@ impl Default for FailureLimiter {
 impl FailureLimiter {
     /// A limiter allowing `max` attempts per address in each `window`.
     pub fn new(max: u32, window: Duration) -> FailureLimiter {
-        FailureLimiter {
-            max,
-            window,
-            counts: Mutex::new(HashMap::new()),
-        }
+        FailureLimiter::with_capacity(max, window, MAX_TRACKED_ADDRESSES)
+    }
+
+    /// The same, remembering at most `capacity` addresses.
+    pub fn with_capacity(max: u32, window: Duration, capacity: usize) -> FailureLimiter {
+        FailureLimiter(Counter::new(max, window, capacity))
     }
 
     /// True while `ip` has used up its attempts in the current window.
@@ -147,48 +343,89 @@ impl FailureLimiter {
 
     /// While `ip` is limited: how long until its window ends.
     pub fn retry_after(&self, ip: IpAddr) -> Option<Duration> {
-        let Ok(counts) = self.counts.lock() else {
-            return None;
-        };
-        let (start, n) = counts.get(&ip)?;
-        let elapsed = start.elapsed();
-        (elapsed < self.window && *n >= self.max).then(|| self.window - elapsed)
+        self.0.retry_after(&address_key(ip))
     }
 
-    /// Counts one attempt (a failure) of `ip`; returns how many it has in
-    /// the window.
-    pub fn fail(&self, ip: IpAddr) -> u32 {
-        let Ok(mut counts) = self.counts.lock() else {
-            return 0;
-        };
-        let window = self.window;
-        if counts.len() >= MAX_TRACKED_ADDRESSES && !counts.contains_key(&ip) {
-            counts.retain(|_, (start, _)| start.elapsed() < window);
-            if counts.len() >= MAX_TRACKED_ADDRESSES {
-                // Under a flood from many addresses, forget the oldest half
-                // rather than grow.
-                let mut starts: Vec<Instant> = counts.values().map(|(s, _)| *s).collect();
-                starts.sort();
-                let cut = starts[starts.len() / 2];
-                counts.retain(|_, (start, _)| *start > cut);
-            }
-        }
-        let entry = counts.entry(ip).or_insert((Instant::now(), 0));
-        if entry.0.elapsed() >= window {
-            *entry = (Instant::now(), 0);
-        }
-        entry.1 = entry.1.saturating_add(1);
-        entry.1
+    /// Counts one attempt (a failure) of `ip`: how many it has in the
+    /// window, or `None` if it could not be counted (every remembered
+    /// address is limited; the address is then refused as limited).
+    pub fn fail(&self, ip: IpAddr) -> Option<u32> {
+        self.0.fail(address_key(ip))
     }
 
     /// Counts one attempt of `ip` unless it is limited already: `Err`
     /// with how long to wait when it is (the attempt is then not counted).
     pub fn admit(&self, ip: IpAddr) -> Result<(), Duration> {
-        if let Some(wait) = self.retry_after(ip) {
-            return Err(wait);
+        self.0.admit(address_key(ip))
+    }
+}
+
+/// Counts failed sign-ins per username ([`MAX_USERNAME_FAILURES`] per
+/// [`USERNAME_FAILURE_WINDOW`], then 429 for that username from every
+/// address), so that guessing one account's password from many addresses
+/// is as slow as from one. Keyed by the username as the access store
+/// compares them (trimmed, lowercase); at most [`MAX_TRACKED_USERNAMES`]
+/// are remembered, as for addresses. Usernames are never logged: [`tag`]
+/// gives a short keyed hash to follow one account across log lines.
+///
+/// [`tag`]: UsernameLimiter::tag
+pub struct UsernameLimiter {
+    counter: Counter<String>,
+    tags: RandomState,
+}
+
+impl Default for UsernameLimiter {
+    /// [`MAX_USERNAME_FAILURES`] per [`USERNAME_FAILURE_WINDOW`].
+    fn default() -> Self {
+        UsernameLimiter::new(MAX_USERNAME_FAILURES, USERNAME_FAILURE_WINDOW)
+    }
+}
+
+impl UsernameLimiter {
+    /// A limiter allowing `max` failures per username in each `window`.
+    pub fn new(max: u32, window: Duration) -> UsernameLimiter {
+        UsernameLimiter::with_capacity(max, window, MAX_TRACKED_USERNAMES)
+    }
+
+    /// The same, remembering at most `capacity` usernames.
+    pub fn with_capacity(max: u32, window: Duration, capacity: usize) -> UsernameLimiter {
+        UsernameLimiter {
+            counter: Counter::new(max, window, capacity),
+            tags: RandomState::new(),
         }
-        self.fail(ip);
-        Ok(())
+    }
+
+    /// The key of a username: as the store compares usernames, cut to a
+    /// length no real username reaches.
+    fn key(username: &str) -> String {
+        username
+            .trim()
+            .to_lowercase()
+            .chars()
+            .take(MAX_USERNAME_KEY_CHARS)
+            .collect()
+    }
+
+    /// While `username` is limited: how long until its window ends.
+    pub fn retry_after(&self, username: &str) -> Option<Duration> {
+        self.counter.retry_after(&Self::key(username))
+    }
+
+    /// Counts one failed sign-in as `username`: how many it has in the
+    /// window (`None` if it could not be counted, see [`FailureLimiter::fail`]).
+    pub fn fail(&self, username: &str) -> Option<u32> {
+        self.counter.fail(Self::key(username))
+    }
+
+    /// Forgets `username`'s failures (after it signed in).
+    pub fn clear(&self, username: &str) {
+        self.counter.clear(&Self::key(username));
+    }
+
+    /// A short tag for `username` in logs: a hash with a key random to
+    /// this process, so the log does not give the username away.
+    pub fn tag(&self, username: &str) -> String {
+        format!("{:08x}", self.tags.hash_one(Self::key(username)) >> 32)
     }
 }
 
@@ -267,6 +504,8 @@ pub async fn identify(
                 .map(|principal| Authenticated {
                     principal,
                     session: None,
+                    expires_at: None,
+                    session_secret: None,
                 }))
         }
         Credential::Session(secret) => {
@@ -277,6 +516,8 @@ pub async fn identify(
             Ok(Some(Authenticated {
                 principal,
                 session: Some(session.id),
+                expires_at: Some(session.expires_at),
+                session_secret: Some(secret.clone()),
             }))
         }
     }
@@ -329,34 +570,43 @@ pub fn origin_allowed(headers: &HeaderMap, public_url: Option<&str>) -> bool {
 }
 
 /// Authenticates a WebSocket upgrade (only called with an access store).
+///
+/// The Origin first (403), then the credential: one the store knows is
+/// accepted whatever the address's failures (a valid session or token is
+/// never locked out by someone else's guessing, and guessing a 256-bit
+/// secret is hopeless anyway); no credential at all is 401 without
+/// counting as a failure (a signed-out browser retrying is no attack); a
+/// credential the store does not know is a failure of the client's
+/// address, and once the address has [`MAX_FAILURES`] of them in
+/// [`FAILURE_WINDOW`] it is answered 429.
 pub async fn authenticate(
     shared: &Shared,
     store: &AccessStore,
     query: Option<&str>,
     headers: &HeaderMap,
-    remote: std::net::SocketAddr,
+    remote: Remote,
 ) -> Result<Authenticated, Refusal> {
-    let ip = remote.ip();
-    if shared.auth_failures.is_limited(ip) {
-        shared.metrics.error("auth_rate_limited");
-        tracing::warn!(%remote, "too many failed authentications: refusing a WebSocket upgrade");
-        return Err(Refusal::RateLimited);
-    }
     if !origin_allowed(headers, shared.config.public_url.as_deref()) {
         shared.metrics.error("auth_foreign_origin");
         tracing::warn!(%remote, "WebSocket upgrade from a foreign Origin refused");
         return Err(Refusal::ForeignOrigin);
     }
-    let found = match upgrade_credential(query, headers) {
-        None => Ok(None),
-        Some(credential) => identify(store, &credential).await,
+    let Some(credential) = upgrade_credential(query, headers) else {
+        shared.metrics.error("auth_missing");
+        tracing::debug!(%remote, "WebSocket upgrade without credentials refused");
+        return Err(Refusal::Unauthenticated);
     };
-    match found {
+    match identify(store, &credential).await {
         Ok(Some(authenticated)) => Ok(authenticated),
         Ok(None) => {
+            if shared.auth_failures.is_limited(remote.client) {
+                shared.metrics.error("auth_rate_limited");
+                tracing::warn!(%remote, "too many failed authentications: refusing a WebSocket upgrade");
+                return Err(Refusal::RateLimited);
+            }
             shared.metrics.error("auth_failed");
-            let failures = shared.auth_failures.fail(ip);
-            tracing::warn!(%remote, failures, "WebSocket upgrade without valid credentials refused");
+            let failures = shared.auth_failures.fail(remote.client);
+            tracing::warn!(%remote, failures = failures.unwrap_or(0), "WebSocket upgrade without valid credentials refused");
             Err(Refusal::Unauthenticated)
         }
         Err(e) => {
@@ -556,7 +806,26 @@ pub async fn decide(
     if !has_content || shared.documents.is_loaded(&document) {
         return Decision::Unavailable;
     }
-    match shared.storage.load(&document).await {
+    // A document of a partnership exists: refused without reading it from
+    // storage (a stranger's sync must not make the server load another
+    // partnership's document).
+    match store.document_partnership(&document.to_string()).await {
+        Ok(None) => {}
+        Ok(Some(_)) => return Decision::Unavailable,
+        Err(e) => {
+            shared.metrics.error("access_store");
+            tracing::error!(document = %document, error = %e, "the access store failed; treating the document as unavailable");
+            return Decision::Unavailable;
+        }
+    }
+    // Belonging to no partnership: new, or stored from before access
+    // control (which nobody may claim by syncing).
+    let started = Instant::now();
+    let loaded = shared.storage.load(&document).await;
+    shared
+        .metrics
+        .storage_result("load", started.elapsed(), &loaded);
+    match loaded {
         Ok(None) => {}
         Ok(Some(stored)) if stored.snapshot.is_none() && stored.chunks.is_empty() => {}
         Ok(Some(_)) => return Decision::Unavailable,
@@ -723,25 +992,65 @@ pub fn apply_change(shared: &Shared, change: &AccessChange) {
     }
 }
 
-/// After missing change events: re-check every connection against the
-/// store (tokens still valid, sessions still open) and clear caches.
-async fn recheck_all(shared: &Shared, store: &AccessStore) {
+/// The close reason of a connection whose session ended by itself.
+pub const EXPIRED_REASON: &str = "session expired";
+
+/// Whether the connection's session has expired by the store's clock.
+fn expired(shared: &Shared, access: &ConnectionAccess) -> bool {
+    access
+        .authenticated
+        .session_left(shared.config.access_options.clock.as_ref())
+        .is_some_and(|left| left.is_zero())
+}
+
+/// Closes a connection whose session has expired, with 1008 "session
+/// expired"; true if it did. (Each connection also closes itself when its
+/// session's time is up; this catches a store clock that jumped.)
+pub fn close_if_expired(shared: &Shared, handle: &PeerHandle) -> bool {
+    let Some(access) = &handle.access else {
+        return false;
+    };
+    if !expired(shared, access) {
+        return false;
+    }
+    shared.metrics.error("session_expired");
+    tracing::info!(peer = %handle.peer.peer, connection = handle.peer.connection.0,
+        actor = %access.authenticated.principal.actor(), "session expired: closing connection");
+    handle.close(close_code::POLICY_VIOLATION, EXPIRED_REASON);
+    true
+}
+
+/// After missing change events: re-checks every connection against the
+/// store (tokens still valid, sessions still live: not ended, not expired,
+/// their user still there) and clears cached decisions. Closes those that
+/// are not with 1008 ("session expired" or "access revoked"). The
+/// revocation watcher calls it when its change channel lagged; public for
+/// tests.
+pub async fn recheck_all(shared: &Shared, store: &AccessStore) {
     for handle in shared.peers.handles() {
         let Some(access) = &handle.access else {
             continue;
         };
         access.forget();
-        let still = match (
-            &access.authenticated.principal,
-            &access.authenticated.session,
-        ) {
+        if close_if_expired(shared, &handle) {
+            continue;
+        }
+        let authenticated = &access.authenticated;
+        let still = match (&authenticated.principal, &authenticated.session_secret) {
             (principal @ Principal::Token { partnership, .. }, _) => store
                 .role_for(principal, partnership)
                 .await
                 .map(|r| r.is_some()),
-            (Principal::User { user, .. }, _) => store.user(&user.id).await.map(|u| u.is_some()),
+            (Principal::User { .. }, Some(secret)) => store
+                .session(secret)
+                .await
+                .map(|s| s.is_some_and(|s| Some(&s.id) == authenticated.session.as_ref())),
+            (Principal::User { user, .. }, None) => store.user(&user.id).await.map(|u| u.is_some()),
         };
         if matches!(still, Ok(false)) {
+            tracing::info!(peer = %handle.peer.peer, connection = handle.peer.connection.0,
+                actor = %authenticated.principal.actor(), "access gone on re-check: closing connection");
+            shared.metrics.error("access_revoked");
             handle.close(close_code::POLICY_VIOLATION, REVOKED_REASON);
         }
     }
@@ -769,6 +1078,9 @@ pub async fn watch_revocations(shared: Arc<Shared>, store: Arc<AccessStore>) {
                 Err(broadcast::error::RecvError::Closed) => return,
             },
             _ = poll.tick() => {
+                for handle in shared.peers.handles() {
+                    close_if_expired(&shared, &handle);
+                }
                 if last.0 == i64::MAX {
                     continue;
                 }
@@ -888,5 +1200,102 @@ mod tests {
         assert!(attempts.admit(ip).is_err());
         std::thread::sleep(Duration::from_millis(250));
         attempts.admit(ip).unwrap();
+    }
+
+    #[test]
+    fn ipv6_addresses_are_counted_per_64() {
+        let limiter = FailureLimiter::new(3, FAILURE_WINDOW);
+        // Rotating through one /64 does not help.
+        for ip in ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::9"] {
+            assert!(!limiter.is_limited(ip.parse().unwrap()));
+            limiter.fail(ip.parse().unwrap());
+        }
+        assert!(limiter.is_limited("2001:db8:1:2:abcd::1".parse().unwrap()));
+        // Another /64 is someone else.
+        assert!(!limiter.is_limited("2001:db8:1:3::1".parse().unwrap()));
+        // An IPv4-mapped address is its IPv4 address; IPv4 counts per address.
+        for _ in 0..3 {
+            limiter.fail("::ffff:192.0.2.7".parse().unwrap());
+        }
+        assert!(limiter.is_limited("192.0.2.7".parse().unwrap()));
+        assert!(!limiter.is_limited("192.0.2.8".parse().unwrap()));
+        assert_eq!(
+            address_key("2001:db8:1:2:3:4:5:6".parse().unwrap()),
+            "2001:db8:1:2::".parse::<IpAddr>().unwrap()
+        );
+    }
+
+    fn v4(n: u32) -> IpAddr {
+        IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + n))
+    }
+
+    #[test]
+    fn a_full_limiter_never_forgets_a_limited_address() {
+        let limiter = FailureLimiter::with_capacity(2, FAILURE_WINDOW, 4);
+        // Two limited addresses, two that failed once.
+        for n in [1, 2] {
+            limiter.fail(v4(n));
+            limiter.fail(v4(n));
+            assert!(limiter.is_limited(v4(n)));
+        }
+        limiter.fail(v4(3));
+        limiter.fail(v4(4));
+        // A flood of new addresses pushes out those not limited, never the
+        // limited ones.
+        for n in 5..200 {
+            assert!(limiter.fail(v4(n)).is_some(), "{n}");
+            assert!(
+                limiter.is_limited(v4(1)) && limiter.is_limited(v4(2)),
+                "{n}"
+            );
+        }
+        // Once every remembered address is limited, a newcomer is refused
+        // (as if limited, until the first window ends) rather than one
+        // forgotten.
+        let full = FailureLimiter::with_capacity(1, FAILURE_WINDOW, 3);
+        for n in 1..=3 {
+            full.fail(v4(n));
+        }
+        assert!((1..=3).all(|n| full.is_limited(v4(n))));
+        let wait = full.retry_after(v4(9)).expect("a newcomer waits");
+        assert!(wait <= FAILURE_WINDOW);
+        assert_eq!(full.fail(v4(9)), None);
+        assert!(full.admit(v4(9)).is_err());
+        assert!((1..=3).all(|n| full.is_limited(v4(n))));
+        // Expired windows make room first.
+        let short = FailureLimiter::with_capacity(1, Duration::from_millis(100), 2);
+        short.fail(v4(1));
+        short.fail(v4(2));
+        assert!(short.is_limited(v4(3)));
+        std::thread::sleep(Duration::from_millis(150));
+        assert!(!short.is_limited(v4(3)));
+        assert_eq!(short.fail(v4(3)), Some(1));
+    }
+
+    #[test]
+    fn failed_sign_ins_are_limited_per_username() {
+        let accounts = UsernameLimiter::default();
+        for n in 1..=MAX_USERNAME_FAILURES {
+            assert!(accounts.retry_after("ayu").is_none());
+            assert_eq!(
+                accounts.fail(if n % 2 == 0 { " AYU " } else { "ayu" }),
+                Some(n)
+            );
+        }
+        let wait = accounts.retry_after("Ayu").expect("limited");
+        assert!(
+            wait > USERNAME_FAILURE_WINDOW - Duration::from_secs(60),
+            "{wait:?}"
+        );
+        assert!(accounts.retry_after("budi").is_none());
+        // The tag follows one account across log lines without naming it.
+        assert_eq!(accounts.tag("ayu"), accounts.tag(" AYU"));
+        assert_ne!(accounts.tag("ayu"), accounts.tag("budi"));
+        assert!(!accounts.tag("ayu").contains("ayu"));
+        // A sign-in clears the count; a huge username costs a bounded key.
+        accounts.clear("AYU");
+        assert!(accounts.retry_after("ayu").is_none());
+        assert_eq!(accounts.fail(&"x".repeat(60_000)), Some(1));
+        assert_eq!(accounts.fail(&"x".repeat(70_000)), Some(2));
     }
 }

@@ -43,7 +43,7 @@ use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
-use mitra_protocol::{DocumentId, DocumentMessage, PeerRef, Routed, Session, Step};
+use mitra_protocol::{DocumentId, DocumentMessage, Message, PeerRef, Routed, Session, Step};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_tungstenite::WebSocketStream;
@@ -55,11 +55,17 @@ use tokio_util::sync::CancellationToken;
 
 use crate::auth::{self, Authenticated, ConnectionAccess, Decision};
 use crate::documents::{DocumentCommand, DocumentRegistry};
+use crate::http::Remote;
 use crate::metrics::Kind;
-use crate::peers::{CloseReason, Outbound, PeerHandle, close_code};
+use crate::peers::{CloseReason, Outbound, PeerHandle, Registered, close_code};
 use crate::server::Shared;
 
 type Socket = WebSocketStream<TokioIo<Upgraded>>;
+
+/// The error message and close reason of a join refused because another
+/// principal's connection has the peer id.
+pub const PEER_ID_TAKEN: &str =
+    "this peer id is in use by another account's connection: join with a different peer id";
 
 /// Most refused requests one connection sets aside for the grace period.
 pub const MAX_DEFERRED: usize = 32;
@@ -123,7 +129,7 @@ impl Deferred {
 pub async fn run(
     shared: Arc<Shared>,
     socket: Socket,
-    remote: std::net::SocketAddr,
+    remote: Remote,
     authenticated: Option<Authenticated>,
 ) {
     shared.metrics.connections.inc();
@@ -144,7 +150,7 @@ async fn handshake(
     session: &mut Session,
     sink: &mut SplitSink<Socket, WsMessage>,
     stream: &mut SplitStream<Socket>,
-    remote: std::net::SocketAddr,
+    remote: Remote,
 ) -> Option<(PeerRef, Vec<u8>)> {
     let deadline = Instant::now() + shared.config.limits.handshake_timeout;
     loop {
@@ -259,13 +265,34 @@ async fn serve_peer(
     let (tx, rx) = mpsc::channel(limits.outbound_queue);
     let closing = shared.shutdown.child_token();
     let handle = Arc::new(PeerHandle::new(peer.clone(), tx, closing.clone(), access));
-    if let Some(old) = shared.peers.register(Arc::clone(&handle)) {
-        tracing::info!(peer = %peer.peer, old = old.peer.connection.0, new = peer.connection.0,
-            "peer reconnected: closing its previous connection");
-        old.close(
-            close_code::POLICY_VIOLATION,
-            "replaced by a newer connection of the same peer",
-        );
+    match shared.peers.register(Arc::clone(&handle)) {
+        Registered::New => {}
+        Registered::Replaced(old) => {
+            tracing::info!(peer = %peer.peer, old = old.peer.connection.0, new = peer.connection.0,
+                "peer reconnected: closing its previous connection");
+            old.close(
+                close_code::POLICY_VIOLATION,
+                "replaced by a newer connection of the same peer",
+            );
+        }
+        Registered::Refused => {
+            shared.metrics.error("peer_id_taken");
+            tracing::warn!(peer = %peer.peer, connection = peer.connection.0,
+                "join refused: the peer id is in use by another principal's connection");
+            let error = Message::Error {
+                sender_id: shared.identity.peer_id.clone(),
+                message: PEER_ID_TAKEN.to_owned(),
+                target_id: Some(peer.peer.clone()),
+            };
+            let mut sink = sink;
+            let _ = tokio::time::timeout(
+                Duration::from_secs(1),
+                sink.send(WsMessage::Binary(error.encode().into())),
+            )
+            .await;
+            close_sink(&mut sink, close_code::POLICY_VIOLATION, PEER_ID_TAKEN).await;
+            return;
+        }
     }
     handle.send_frame(reply, &shared.metrics);
     let writer = tokio::spawn(write_loop(
@@ -280,10 +307,20 @@ async fn serve_peer(
     ping.tick().await;
     let mut last_heard = Instant::now();
     let mut deferred = Deferred::default();
+    // A session's connection closes when the session ends (1008 "session
+    // expired"); an API token's does not expire.
+    let mut expiry = session_deadline(shared, &handle);
     'reading: loop {
         let due = deferred.next_due();
         tokio::select! {
             _ = closing.cancelled() => break,
+            _ = tokio::time::sleep_until(expiry.unwrap_or_else(Instant::now)), if expiry.is_some() => {
+                if auth::close_if_expired(shared, &handle) {
+                    break;
+                }
+                // The store's clock (not the system's) says not yet.
+                expiry = session_deadline(shared, &handle);
+            }
             _ = tokio::time::sleep_until(due.unwrap_or_else(Instant::now)), if due.is_some() => {
                 while let Some(message) = deferred.pop_due(Instant::now()) {
                     if !settle(shared, &handle, message).await {
@@ -357,6 +394,22 @@ async fn serve_peer(
         tracing::info!(peer = %peer.peer, connection = peer.connection.0, code = reason.code,
             reason = %reason.reason, "connection closed");
     }
+}
+
+/// When the connection's session ends, by the store's clock: `None` for an
+/// API token (or in open mode). At least a tenth of a second away when not
+/// yet reached, so a clock that does not move costs no busy loop.
+fn session_deadline(shared: &Shared, handle: &PeerHandle) -> Option<Instant> {
+    let left = handle
+        .access
+        .as_ref()?
+        .authenticated
+        .session_left(shared.config.access_options.clock.as_ref())?;
+    Some(if left.is_zero() {
+        Instant::now()
+    } else {
+        Instant::now() + left.max(Duration::from_millis(100))
+    })
 }
 
 /// Handles one binary frame from a joined peer. Returns false when the connection must close.

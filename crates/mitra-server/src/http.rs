@@ -9,13 +9,18 @@
 //! | `/metrics` | Prometheus text |
 //! | `/api/...` | the JSON HTTP API ([`crate::api`]) |
 //! | anything else | the browser client's files ([`crate::web`]) |
+//!
+//! Who a request comes from is a [`Remote`]: its TCP peer, and the client
+//! address rate limits and logs use, which is the peer itself unless the
+//! peer is a trusted reverse proxy ([`crate::config::TrustedProxies`]).
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{self, HeaderValue};
+use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
@@ -24,10 +29,111 @@ use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 use crate::auth::{self, Refusal};
+use crate::config::TrustedProxies;
 use crate::connection;
 use crate::server::Shared;
 
 use crate::web::{Body, fixed};
+
+/// Most `X-Forwarded-For` entries looked at, from the right: more hops of
+/// trusted proxies than this is a misconfiguration.
+const MAX_FORWARDED_HOPS: usize = 16;
+
+/// Where a request comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Remote {
+    /// The TCP peer (a reverse proxy, when there is one in front).
+    pub peer: SocketAddr,
+    /// The client's address: the peer's, or, when the peer is a trusted
+    /// proxy, the one it forwarded. What rate limits count and logs show.
+    pub client: IpAddr,
+}
+
+impl Remote {
+    /// A request straight from `peer` (no proxy believed).
+    pub fn direct(peer: SocketAddr) -> Remote {
+        Remote {
+            peer,
+            client: peer.ip().to_canonical(),
+        }
+    }
+
+    /// Where a request from `peer` with `headers` comes from: when `peer`
+    /// is one of the `trusted` proxies, the rightmost `X-Forwarded-For`
+    /// address that is not itself a trusted proxy (the client as the
+    /// outermost trusted proxy saw it; addresses further left were written
+    /// by the client and are never believed), else `X-Real-IP`; otherwise,
+    /// and whenever the headers say nothing usable, the peer.
+    pub fn of(peer: SocketAddr, headers: &HeaderMap, trusted: &TrustedProxies) -> Remote {
+        let direct = Remote::direct(peer);
+        if trusted.is_empty() || !trusted.contains(direct.client) {
+            return direct;
+        }
+        let client = forwarded_for(headers, trusted, direct.client)
+            .or_else(|| {
+                headers
+                    .get("x-real-ip")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(parse_forwarded)
+            })
+            .unwrap_or(direct.client);
+        Remote { peer, client }
+    }
+}
+
+impl fmt::Display for Remote {
+    /// The client's address, and the proxy it came through if any.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.client == self.peer.ip().to_canonical() {
+            write!(f, "{}", self.peer)
+        } else {
+            write!(f, "{} via {}", self.client, self.peer)
+        }
+    }
+}
+
+/// The client of `X-Forwarded-For` (every such header, in order, is one
+/// list): walking from the right, the first address that is not a trusted
+/// proxy; the leftmost if all are. `None` without the header. An entry that
+/// is not an address ends the walk at the last trusted hop before it.
+fn forwarded_for(headers: &HeaderMap, trusted: &TrustedProxies, peer: IpAddr) -> Option<IpAddr> {
+    let mut values = headers.get_all("x-forwarded-for").iter().peekable();
+    values.peek()?;
+    let mut nearest = peer;
+    let entries = values
+        .rev()
+        .flat_map(|value| value.to_str().unwrap_or("").rsplit(','))
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .take(MAX_FORWARDED_HOPS);
+    for entry in entries {
+        let Some(ip) = parse_forwarded(entry) else {
+            return Some(nearest);
+        };
+        if !trusted.contains(ip) {
+            return Some(ip);
+        }
+        nearest = ip;
+    }
+    Some(nearest)
+}
+
+/// An address as proxies write them: `203.0.113.7`, `2001:db8::1`,
+/// `[2001:db8::1]`, or either with a port.
+fn parse_forwarded(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim();
+    let ip = entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
+        .or_else(|| {
+            entry
+                .strip_prefix('[')
+                .and_then(|e| e.strip_suffix(']'))
+                .and_then(|e| e.parse().ok())
+        })?;
+    Some(ip.to_canonical())
+}
 
 /// Serves one TCP connection (HTTP/1.1, with upgrades) until it ends or the server shuts down.
 pub async fn serve_connection(shared: Arc<Shared>, stream: TcpStream, remote: SocketAddr) {
@@ -45,7 +151,7 @@ pub async fn serve_connection(shared: Arc<Shared>, stream: TcpStream, remote: So
     tokio::select! {
         result = conn.as_mut() => {
             if let Err(e) = result {
-                tracing::debug!(%remote, error = %e, "http connection ended with an error");
+                tracing::debug!(peer = %remote, error = %e, "http connection ended with an error");
             }
         }
         _ = shared.shutdown.cancelled() => {
@@ -59,8 +165,9 @@ fn text(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) 
     fixed(status, content_type, body)
 }
 
-async fn route(shared: Arc<Shared>, req: Request<Incoming>, remote: SocketAddr) -> Response<Body> {
+async fn route(shared: Arc<Shared>, req: Request<Incoming>, peer: SocketAddr) -> Response<Body> {
     const PLAIN: &str = "text/plain; charset=utf-8";
+    let remote = Remote::of(peer, req.headers(), &shared.config.trusted_proxies);
     match (req.method(), req.uri().path()) {
         (_, "/sync") => upgrade(shared, req, remote).await,
         (_, path) if path == "/api" || path.starts_with("/api/") => {
@@ -97,7 +204,7 @@ async fn storage_answers(shared: &Shared) -> bool {
 async fn upgrade(
     shared: Arc<Shared>,
     mut req: Request<Incoming>,
-    remote: SocketAddr,
+    remote: Remote,
 ) -> Response<Body> {
     const PLAIN: &str = "text/plain; charset=utf-8";
     let headers = req.headers();
@@ -197,4 +304,74 @@ async fn upgrade(
         h.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
     }
     response
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn remote(peer: &str, headers: &[(&str, &str)], trusted: &str) -> Remote {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(
+                hyper::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        let trusted = TrustedProxies::parse_list(trusted).unwrap();
+        Remote::of(peer.parse().unwrap(), &map, &trusted)
+    }
+
+    fn client(peer: &str, headers: &[(&str, &str)], trusted: &str) -> String {
+        remote(peer, headers, trusted).client.to_string()
+    }
+
+    #[test]
+    fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+        let xff = [("X-Forwarded-For", "198.51.100.7")];
+        // No trusted proxy, or a peer that is not one: the peer.
+        assert_eq!(client("10.0.0.2:5000", &xff, ""), "10.0.0.2");
+        assert_eq!(client("10.0.0.2:5000", &xff, "10.0.0.1"), "10.0.0.2");
+        // A trusted proxy: the address it forwarded.
+        assert_eq!(client("10.0.0.2:5000", &xff, "10.0.0.0/24"), "198.51.100.7");
+        // The rightmost address that is not a trusted proxy: what the
+        // client wrote further left is never believed.
+        let chain = [("X-Forwarded-For", "1.1.1.1, 203.0.113.5, 10.0.0.9")];
+        assert_eq!(client("10.0.0.2:1", &chain, "10.0.0.0/24"), "203.0.113.5");
+        // Several header lines are one list, in order.
+        let lines = [
+            ("X-Forwarded-For", "1.1.1.1"),
+            ("X-Forwarded-For", "203.0.113.6"),
+        ];
+        assert_eq!(client("10.0.0.2:1", &lines, "10.0.0.0/24"), "203.0.113.6");
+        // Every hop trusted: the leftmost.
+        let inside = [("X-Forwarded-For", "10.0.0.5, 10.0.0.9")];
+        assert_eq!(client("10.0.0.2:1", &inside, "10.0.0.0/24"), "10.0.0.5");
+        // Ports, brackets, IPv6 and mapped addresses.
+        let forms = [("X-Forwarded-For", "[2001:db8::7]:443")];
+        assert_eq!(client("[::1]:1", &forms, "::1"), "2001:db8::7");
+        let forms = [("X-Forwarded-For", "198.51.100.9:1234")];
+        assert_eq!(
+            client("[::ffff:10.0.0.2]:1", &forms, "10.0.0.2"),
+            "198.51.100.9"
+        );
+        // Garbage stops the walk at the nearest trusted hop.
+        let garbage = [("X-Forwarded-For", "1.1.1.1, nonsense")];
+        assert_eq!(client("10.0.0.2:1", &garbage, "10.0.0.0/24"), "10.0.0.2");
+        // X-Real-IP when there is no X-Forwarded-For.
+        let real = [("X-Real-IP", "198.51.100.8")];
+        assert_eq!(client("10.0.0.2:1", &real, "10.0.0.0/24"), "198.51.100.8");
+        assert_eq!(client("10.0.0.3:1", &real, "10.0.0.2"), "10.0.0.3");
+        assert_eq!(client("10.0.0.2:1", &[], "10.0.0.0/24"), "10.0.0.2");
+        // Logs show the client and the proxy it came through.
+        assert_eq!(
+            remote("10.0.0.2:5000", &xff, "10.0.0.0/24").to_string(),
+            "198.51.100.7 via 10.0.0.2:5000"
+        );
+        assert_eq!(
+            remote("10.0.0.2:5000", &xff, "").to_string(),
+            "10.0.0.2:5000"
+        );
+    }
 }

@@ -1,6 +1,12 @@
 //! Connected peers: who is on which connection, and the bounded queue of
 //! frames waiting to be written to each.
 //!
+//! A peer id names one live connection. A newer join with the same peer id
+//! replaces the older connection (a browser reconnecting) only when both
+//! are the same principal (the same user, or the same API token; any two
+//! in open mode); otherwise the newer join is refused, so nobody can kick
+//! another account's connection off by joining with its peer id.
+//!
 //! A full queue means the peer reads slower than its documents change. The
 //! decision, written down: such a peer is disconnected (close code 1008), and
 //! resyncs when it reconnects. Nothing is dropped silently and memory does
@@ -10,6 +16,8 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use dashmap::DashMap;
+use dashmap::mapref::entry::Entry;
+use mitra_access::Principal;
 use mitra_protocol::{DocumentId, Message, PeerId, PeerRef, StorageId};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -27,7 +35,8 @@ pub mod close_code {
     pub const UNSUPPORTED_DATA: u16 = 1003;
     /// The peer sent data that is not what the protocol requires.
     pub const INVALID_PAYLOAD: u16 = 1007;
-    /// The peer violated a policy (too slow, replaced by a newer connection).
+    /// The peer violated a policy (too slow, replaced by a newer connection,
+    /// access revoked, session expired, peer id taken).
     pub const POLICY_VIOLATION: u16 = 1008;
     /// The peer sent a message over the size limit.
     pub const MESSAGE_TOO_BIG: u16 = 1009;
@@ -155,6 +164,22 @@ impl PeerHandle {
             .unwrap_or_default()
     }
 
+    /// Whether this connection and `other` are the same principal: the
+    /// same user or the same API token (any two in open mode).
+    pub fn same_principal(&self, other: &PeerHandle) -> bool {
+        match (&self.access, &other.access) {
+            (None, None) => true,
+            (Some(a), Some(b)) => match (&a.authenticated.principal, &b.authenticated.principal) {
+                (Principal::User { user: x, .. }, Principal::User { user: y, .. }) => x.id == y.id,
+                (Principal::Token { token_id: x, .. }, Principal::Token { token_id: y, .. }) => {
+                    x == y
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// Changes which storage ids this peer follows.
     pub fn change_subscriptions(&self, add: Vec<StorageId>, remove: &[StorageId]) {
         if let Ok(mut subs) = self.subscriptions.lock() {
@@ -173,6 +198,18 @@ impl PeerHandle {
     }
 }
 
+/// What [`PeerRegistry::register`] did with a joined connection.
+pub enum Registered {
+    /// Registered; no other connection had its peer id.
+    New,
+    /// Registered in place of the previous connection with the same peer
+    /// id and the same principal, returned so the caller can close it (the
+    /// newest one wins).
+    Replaced(Arc<PeerHandle>),
+    /// Not registered: a connection of another principal has this peer id.
+    Refused,
+}
+
 /// Every joined peer, by peer id.
 #[derive(Default)]
 pub struct PeerRegistry {
@@ -180,10 +217,22 @@ pub struct PeerRegistry {
 }
 
 impl PeerRegistry {
-    /// Registers a joined connection. A previous connection of the same peer
-    /// id is returned so the caller can close it (the newest one wins).
-    pub fn register(&self, handle: Arc<PeerHandle>) -> Option<Arc<PeerHandle>> {
-        self.peers.insert(handle.peer.peer.clone(), handle)
+    /// Registers a joined connection, unless its peer id belongs to a live
+    /// connection of another principal (see the module doc).
+    pub fn register(&self, handle: Arc<PeerHandle>) -> Registered {
+        match self.peers.entry(handle.peer.peer.clone()) {
+            Entry::Vacant(vacant) => {
+                vacant.insert(handle);
+                Registered::New
+            }
+            Entry::Occupied(mut occupied) => {
+                if occupied.get().same_principal(&handle) {
+                    Registered::Replaced(occupied.insert(handle))
+                } else {
+                    Registered::Refused
+                }
+            }
+        }
     }
 
     /// Forgets a connection, unless the peer has since reconnected.

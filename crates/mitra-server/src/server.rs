@@ -14,7 +14,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::auth::FailureLimiter;
+use crate::auth::{FailureLimiter, UsernameLimiter};
 use crate::config::{AuthMode, ServerConfig};
 use crate::documents::DocumentRegistry;
 use crate::error::ServerError;
@@ -54,12 +54,14 @@ pub struct Shared {
     pub connection_slots: Arc<Semaphore>,
     /// The access store, when authentication is required (`None`: open mode).
     pub access: Option<Arc<AccessStore>>,
-    /// Failed authentications per IP address (WebSocket upgrades, sign-ins,
-    /// setup secrets, invitation secrets, API tokens).
+    /// Failed authentications per client address (WebSocket upgrades,
+    /// sign-ins, setup secrets, invitation secrets, API tokens).
     pub auth_failures: FailureLimiter,
     /// Every sign-in, setup, invitation and token-creating API request per
-    /// IP address, failed or not (see [`crate::api::MAX_ATTEMPTS`]).
+    /// client address, failed or not (see [`crate::api::MAX_ATTEMPTS`]).
     pub api_attempts: FailureLimiter,
+    /// Failed sign-ins per username, from any address.
+    pub sign_in_failures: UsernameLimiter,
     /// Source of connection ids.
     next_connection: AtomicU64,
     /// True once storage is open and the listener is up.
@@ -162,6 +164,7 @@ impl Server {
             access,
             auth_failures: FailureLimiter::default(),
             api_attempts: FailureLimiter::new(crate::api::MAX_ATTEMPTS, crate::api::ATTEMPT_WINDOW),
+            sign_in_failures: UsernameLimiter::default(),
             next_connection: AtomicU64::new(1),
             ready: AtomicBool::new(false),
             started: std::time::Instant::now(),

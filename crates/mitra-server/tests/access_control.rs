@@ -11,11 +11,17 @@ use std::time::Duration;
 
 use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
 use automerge::{Automerge, ReadDoc, transaction::Transactable};
-use common::access::{closed_within, join_with_cookie, logged, logs, store, upgrade_status};
+use common::access::{
+    self as access, closed_within, join_with_cookie, logged, logs, store, upgrade_status,
+    upgrade_status_headers, upgrade_status_with,
+};
 use common::*;
-use mitra_access::{AccessStore, Actor, NewUser, PartnershipId, Role, Secret, TokenInfo};
+use mitra_access::{
+    AccessOptions, AccessStore, Actor, ManualClock, NewUser, PartnershipId, Role, Secret, TokenInfo,
+};
 use mitra_protocol::{DocumentId, Message};
 use mitra_server::AuthMode;
+use mitra_server::config::TrustedProxies;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -83,7 +89,8 @@ async fn upgrades_without_valid_credentials_get_401_and_the_token_is_never_logge
     .unwrap();
     assert_eq!(response.status, 401);
     assert!(response.body.contains("authentication required"));
-    assert!(server.metric("mitra_errors_total{kind=\"auth_failed\"}") >= 3.0);
+    assert!(server.metric("mitra_errors_total{kind=\"auth_failed\"}") >= 2.0);
+    assert!(server.metric("mitra_errors_total{kind=\"auth_missing\"}") >= 1.0);
 
     // A valid token connects, and neither it nor the bad one is logged.
     let p = partnership(&server, "Logged").await;
@@ -563,4 +570,416 @@ async fn a_signed_in_member_syncs_by_cookie_and_is_closed_when_removed() {
         .unwrap();
     let (code, reason) = closed_within(&mut client, Duration::from_secs(1)).await;
     assert_eq!((code, reason.as_str()), (1008, "access revoked"));
+}
+
+/// A server behind a trusted reverse proxy: the tests' loopback address
+/// plays the proxy, and `X-Forwarded-For` names the client.
+async fn behind_proxy() -> TestServer {
+    logs();
+    TestServer::start_with(|c| {
+        c.auth = AuthMode::Required;
+        c.trusted_proxies = TrustedProxies::parse_list("127.0.0.1, ::1").unwrap();
+    })
+    .await
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_one_client_cannot_lock_out_the_others() {
+    let server = behind_proxy().await;
+    let p = partnership(&server, "Behind Caddy").await;
+    let (_, secret) = token(&server, &p, Role::Editor).await;
+    let user = store(&server)
+        .create_user(NewUser::with_password(
+            "sari",
+            "long enough password",
+            "Sari",
+            "Sekolah",
+        ))
+        .await
+        .unwrap();
+    let (_, session) = store(&server).create_session(&user.id).await.unwrap();
+    let cookie = access::cookie_header(&session);
+
+    // One anonymous client guesses tokens until it is limited.
+    let guesser = [("X-Forwarded-For", "198.51.100.66")];
+    for i in 0..10 {
+        let status =
+            upgrade_status_headers(&server, &format!("/sync?token=mitra_tok_bad{i}"), &guesser)
+                .await;
+        assert_eq!(status, 401, "attempt {i}");
+    }
+    assert_eq!(
+        upgrade_status_headers(&server, "/sync?token=mitra_tok_bad", &guesser).await,
+        429
+    );
+    // Everyone else, behind the same proxy, still connects: a valid token,
+    // a valid session, and even a wrong token is only 401.
+    let other = [("X-Forwarded-For", "203.0.113.10")];
+    assert_eq!(
+        upgrade_status_headers(&server, &path(&secret), &other).await,
+        101
+    );
+    let with_cookie = [("X-Forwarded-For", "203.0.113.11"), ("Cookie", &cookie)];
+    assert_eq!(
+        upgrade_status_headers(&server, "/sync", &with_cookie).await,
+        101
+    );
+    assert_eq!(
+        upgrade_status_headers(&server, "/sync?token=mitra_tok_typo", &other).await,
+        401
+    );
+    // A valid credential is never refused for its address's failures:
+    // not even from the limited client itself, nor through the API.
+    assert_eq!(
+        upgrade_status_headers(&server, &path(&secret), &guesser).await,
+        101
+    );
+    let mut from_guesser = guesser.to_vec();
+    from_guesser.push(("Cookie", &cookie));
+    assert_eq!(
+        upgrade_status_headers(&server, "/sync", &from_guesser).await,
+        101
+    );
+    let mut script = access::Api::script(&server, secret.expose());
+    script.extra_headers = vec![("X-Forwarded-For".into(), "198.51.100.66".into())];
+    access::expect(&script.get("/api/me").await, 200);
+    script.bearer = Some("mitra_tok_wrong".into());
+    access::expect_error(&script.get("/api/me").await, 429, "rate_limited");
+    // The client's address is what is logged.
+    let logs = logged();
+    assert!(
+        logs.contains("198.51.100.66 via 127.0.0.1:"),
+        "the forwarded client is logged"
+    );
+}
+
+#[tokio::test]
+async fn an_untrusted_peers_forwarded_for_is_ignored() {
+    let server = start().await;
+    // Without trusted proxies, a client cannot escape its limit by
+    // claiming another address each time.
+    for i in 0..10 {
+        let claimed = format!("198.51.100.{i}");
+        let status = upgrade_status_headers(
+            &server,
+            "/sync?token=mitra_tok_bad",
+            &[("X-Forwarded-For", &claimed), ("X-Real-IP", &claimed)],
+        )
+        .await;
+        assert_eq!(status, 401, "attempt {i}");
+    }
+    assert_eq!(
+        upgrade_status_headers(
+            &server,
+            "/sync?token=mitra_tok_bad",
+            &[("X-Forwarded-For", "203.0.113.99")]
+        )
+        .await,
+        429
+    );
+    // Nor can it from a peer that is not the trusted proxy.
+    let elsewhere = TestServer::start_with(|c| {
+        c.auth = AuthMode::Required;
+        c.trusted_proxies = TrustedProxies::parse_list("10.9.9.9").unwrap();
+    })
+    .await;
+    for i in 0..10 {
+        let claimed = format!("198.51.100.{i}");
+        upgrade_status_headers(
+            &elsewhere,
+            "/sync?token=mitra_tok_bad",
+            &[("X-Forwarded-For", &claimed)],
+        )
+        .await;
+    }
+    assert_eq!(
+        upgrade_status_headers(
+            &elsewhere,
+            "/sync?token=mitra_tok_bad",
+            &[("X-Forwarded-For", "203.0.113.98")]
+        )
+        .await,
+        429
+    );
+}
+
+#[tokio::test]
+async fn upgrades_without_credentials_are_refused_but_not_counted() {
+    let server = start().await;
+    // A signed-out browser retrying: 401 every time, never 429.
+    for _ in 0..25 {
+        assert_eq!(upgrade_status(&server, "/sync", None).await, 401);
+    }
+    assert_eq!(
+        upgrade_status_with(&server, "/sync", None, Some("theme=dark")).await,
+        401
+    );
+    assert!(server.metric("mitra_errors_total{kind=\"auth_missing\"}") >= 26.0);
+    // Its address has no failure: ten wrong tokens still get 401 each.
+    for i in 0..10 {
+        assert_eq!(
+            upgrade_status(&server, &format!("/sync?token=mitra_tok_bad{i}"), None).await,
+            401,
+            "attempt {i}"
+        );
+    }
+    assert_eq!(
+        upgrade_status(&server, "/sync?token=mitra_tok_bad", None).await,
+        429
+    );
+    // A credential-less upgrade from a limited address is still just 401.
+    assert_eq!(upgrade_status(&server, "/sync", None).await, 401);
+}
+
+#[tokio::test]
+async fn a_sessions_socket_closes_when_the_session_expires() {
+    logs();
+    let server = TestServer::start_with(|c| {
+        c.auth = AuthMode::Required;
+        c.access_options = AccessOptions {
+            session_lifetime: Duration::from_secs(2),
+            ..AccessOptions::default()
+        };
+    })
+    .await;
+    let access = store(&server);
+    let user = access
+        .create_user(NewUser::with_password(
+            "kurz",
+            "long enough password",
+            "Kurz",
+            "Org",
+        ))
+        .await
+        .unwrap();
+    let p = access.create_partnership(&user.id, "Short").await.unwrap();
+    let (_, token_secret) = token(&server, &p.id, Role::Editor).await;
+    let started = Instant::now();
+    let (_, session) = access.create_session(&user.id).await.unwrap();
+    let mut client = join_with_cookie(&server, &session).await;
+    // A token's connection does not expire.
+    let mut script = RawClient::join_at(&server, &path(&token_secret))
+        .await
+        .unwrap();
+    let (code, reason) = closed_within(&mut client, Duration::from_secs(4)).await;
+    assert_eq!((code, reason.as_str()), (1008, "session expired"));
+    assert!(
+        started.elapsed() >= Duration::from_millis(1900),
+        "closed before the session ended: {:?}",
+        started.elapsed()
+    );
+    script
+        .expect_silence(Duration::from_millis(300))
+        .await
+        .unwrap();
+    assert_eq!(
+        upgrade_status_with(
+            &server,
+            "/sync",
+            None,
+            Some(&format!("mitra_session={}", session.expose()))
+        )
+        .await,
+        401
+    );
+}
+
+#[tokio::test]
+async fn a_session_expiring_by_the_stores_clock_closes_its_socket() {
+    logs();
+    let clock = ManualClock::starting_now();
+    let server = TestServer::start_with(|c| {
+        c.auth = AuthMode::Required;
+        c.access_options = AccessOptions {
+            clock: std::sync::Arc::new(clock.clone()),
+            ..AccessOptions::default()
+        };
+    })
+    .await;
+    let access = store(&server);
+    let user = access
+        .create_user(NewUser::with_password(
+            "lama",
+            "long enough password",
+            "Lama",
+            "Org",
+        ))
+        .await
+        .unwrap();
+    access
+        .create_partnership(&user.id, "Clocked")
+        .await
+        .unwrap();
+    let (_, session) = access.create_session(&user.id).await.unwrap();
+    let mut client = join_with_cookie(&server, &session).await;
+    client
+        .expect_silence(Duration::from_millis(600))
+        .await
+        .unwrap();
+    // The store's clock passes the session's end (30 days).
+    clock.advance(Duration::from_secs(31 * 24 * 3600));
+    let (code, reason) = closed_within(&mut client, Duration::from_millis(1500)).await;
+    assert_eq!((code, reason.as_str()), (1008, "session expired"));
+}
+
+#[tokio::test]
+async fn a_recheck_closes_sockets_whose_session_ended_unseen() {
+    let server = start().await;
+    let access = store(&server);
+    let user = access
+        .create_user(NewUser::with_password(
+            "gone",
+            "long enough password",
+            "Gone",
+            "Org",
+        ))
+        .await
+        .unwrap();
+    access
+        .create_partnership(&user.id, "Rechecked")
+        .await
+        .unwrap();
+    let (_, ended) = access.create_session(&user.id).await.unwrap();
+    let (_, kept) = access.create_session(&user.id).await.unwrap();
+    let mut ended_socket = join_with_cookie(&server, &ended).await;
+    let mut kept_socket = join_with_cookie(&server, &kept).await;
+    // Another process signs the session out: no change event reaches this
+    // server (sign-outs are not in the audit log it polls).
+    let cli = AccessStore::open(server.dir.path()).await.unwrap();
+    assert!(cli.end_session(&ended).await.unwrap());
+    cli.close().await;
+    ended_socket
+        .expect_silence(Duration::from_millis(700))
+        .await
+        .unwrap();
+    // What the watcher does when its change channel lagged.
+    mitra_server::auth::recheck_all(&server.shared, access).await;
+    let (code, reason) = closed_within(&mut ended_socket, Duration::from_secs(1)).await;
+    assert_eq!((code, reason.as_str()), (1008, "access revoked"));
+    kept_socket
+        .expect_silence(Duration::from_millis(300))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn nobody_kicks_another_accounts_connection_by_joining_with_its_peer_id() {
+    let server = start().await;
+    let a = partnership(&server, "Kick A").await;
+    let b = partnership(&server, "Kick B").await;
+    let (_, alice_token) = token(&server, &a, Role::Editor).await;
+    let (_, mallory_token) = token(&server, &b, Role::Editor).await;
+    let peer = unique_peer("alice-browser");
+
+    let mut alice = access::connect_with(&server, &path(&alice_token), &[]).await;
+    alice.join(&peer).await.unwrap();
+    // Another token joins with Alice's peer id: refused, with a reason.
+    let mut mallory = access::connect_with(&server, &path(&mallory_token), &[]).await;
+    mallory
+        .send(&Message::Join {
+            sender_id: mitra_protocol::PeerId::new(peer.clone()),
+            peer_metadata: mitra_protocol::PeerMetadata {
+                storage_id: None,
+                is_ephemeral: true,
+            },
+            supported_protocol_versions: Some(vec!["1".into()]),
+        })
+        .await
+        .unwrap();
+    let closed = mallory.expect_closed(TIMEOUT).await.unwrap();
+    assert_eq!(closed.code, Some(1008), "{closed:?}");
+    assert!(closed.reason.contains("peer id is in use"), "{closed:?}");
+    assert!(
+        closed.messages.iter().any(
+            |m| matches!(m, Message::Error { message, .. } if message.contains("peer id is in use"))
+        ),
+        "{closed:?}"
+    );
+    assert!(
+        !closed
+            .messages
+            .iter()
+            .any(|m| matches!(m, Message::Peer { .. })),
+        "{closed:?}"
+    );
+    // Alice is still connected and served.
+    alice
+        .expect_silence(Duration::from_millis(300))
+        .await
+        .unwrap();
+    let id = random_document_id();
+    alice
+        .upload(id, &mut document_with("k", "v"), &mut SyncState::new())
+        .await
+        .unwrap();
+    // Alice herself reconnecting (same token) replaces her old connection.
+    let mut again = access::connect_with(&server, &path(&alice_token), &[]).await;
+    again.join(&peer).await.unwrap();
+    let (code, reason) = closed_within(&mut alice, Duration::from_secs(1)).await;
+    assert_eq!(
+        (code, reason.as_str()),
+        (1008, "replaced by a newer connection of the same peer")
+    );
+    assert!(matches!(
+        again.fetch(id).await.unwrap(),
+        Fetched::Document(_)
+    ));
+}
+
+#[tokio::test]
+async fn a_refused_sync_never_loads_another_partnerships_document() {
+    const LOADS: &str = "mitra_storage_latency_seconds_count{operation=\"load\"}";
+    logs();
+    let server = TestServer::start_with(|c| {
+        c.auth = AuthMode::Required;
+        c.document_idle_timeout = Duration::from_millis(200);
+    })
+    .await;
+    let a = partnership(&server, "Stored A").await;
+    let b = partnership(&server, "Stranger B").await;
+    let (_, token_a) = token(&server, &a, Role::Editor).await;
+    let (_, token_b) = token(&server, &b, Role::Editor).await;
+    let id = random_document_id();
+    let mut alice = RawClient::join_at(&server, &path(&token_a)).await.unwrap();
+    alice
+        .upload(
+            id,
+            &mut document_with("title", "A's"),
+            &mut SyncState::new(),
+        )
+        .await
+        .unwrap();
+    alice.close().await;
+    server
+        .wait_for("the document is evicted", TIMEOUT, |s| {
+            !s.shared.documents.is_loaded(&id)
+        })
+        .await;
+    let loads = server.metric(LOADS);
+    // A stranger syncs content for it, as if creating it.
+    let mut bob = RawClient::join_at(&server, &path(&token_b)).await.unwrap();
+    let forged = document_with("title", "B's");
+    let first = forged.generate_sync_message(&mut SyncState::new()).unwrap();
+    bob.send_sync(id, first.encode()).await.unwrap();
+    match bob.recv(TIMEOUT).await.unwrap() {
+        Message::DocUnavailable { document_id, .. } => assert_eq!(document_id, id),
+        other => panic!("expected doc-unavailable, got {other:?}"),
+    }
+    assert_eq!(
+        server.metric(LOADS),
+        loads,
+        "storage was read for a stranger"
+    );
+    assert!(!server.shared.documents.is_loaded(&id));
+    // A document of no partnership is still looked for (and counted): one
+    // stored before access control cannot be claimed by syncing.
+    let fresh = random_document_id();
+    let doc = document_with("k", "v");
+    let first = doc.generate_sync_message(&mut SyncState::new()).unwrap();
+    bob.send_sync(fresh, first.encode()).await.unwrap();
+    server
+        .wait_for("a new document is looked for", TIMEOUT, |s| {
+            s.metric(LOADS) > loads
+        })
+        .await;
 }

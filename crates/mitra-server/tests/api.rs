@@ -17,6 +17,7 @@ use common::*;
 use mitra_access::{AccessOptions, Actor, ManualClock, NewUser, Role};
 use mitra_protocol::Message;
 use mitra_server::AuthMode;
+use mitra_server::config::TrustedProxies;
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "a long enough password";
@@ -367,11 +368,13 @@ async fn failed_attempts_from_one_address_are_rate_limited() {
     let server = start().await;
     let (owner, _) = set_up(&server).await;
     let browser = Api::browser(&server);
-    for _ in 0..10 {
+    // Ten different usernames (one username alone is limited after five,
+    // see below).
+    for i in 0..10 {
         let wrong = browser
             .post(
                 "/api/session",
-                json!({ "username": "ayu", "password": "guess guess guess" }),
+                json!({ "username": format!("ayu{i}"), "password": "guess guess guess" }),
             )
             .await;
         expect_error(&wrong, 401, "invalid_credentials");
@@ -398,10 +401,172 @@ async fn failed_attempts_from_one_address_are_rate_limited() {
         upgrade_status(&server, "/sync?token=mitra_tok_guess", None).await,
         429
     );
-    // A signed-in browser keeps working.
+    // A signed-in browser keeps working, even from the limited address,
+    // and so does a valid API token.
     expect(&owner.get("/api/me").await, 200);
+    let p = owner.get("/api/me").await.json()["partnerships"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let created = owner
+        .post(
+            &format!("/api/partnerships/{p}/tokens"),
+            json!({ "label": "script", "role": "viewer" }),
+        )
+        .await;
+    expect(&created, 201);
+    let token = created.json()["secret"].as_str().unwrap().to_owned();
+    expect(&Api::script(&server, &token).get("/api/me").await, 200);
+    assert_eq!(
+        upgrade_status(&server, &format!("/sync?token={token}"), None).await,
+        101
+    );
+    // An unknown token from it is refused as limited.
+    expect_error(
+        &Api::script(&server, "mitra_tok_guess").get("/api/me").await,
+        429,
+        "rate_limited",
+    );
     assert!(logged().contains("sign-in with a wrong username or password refused"));
     assert_not_logged(&["guess guess guess"]);
+}
+
+#[tokio::test]
+async fn one_username_is_limited_after_five_failures_from_any_address() {
+    logs();
+    let server = TestServer::start_with(|c| {
+        c.auth = AuthMode::Required;
+        // The tests' loopback address plays a reverse proxy.
+        c.trusted_proxies = TrustedProxies::parse_list("127.0.0.1").unwrap();
+    })
+    .await;
+    let (_owner, _) = set_up(&server).await;
+    for (username, name) in [("dewi-target", "Dewi"), ("budi", "Budi")] {
+        store(&server)
+            .create_user(NewUser::with_password(username, PASSWORD, name, "Org"))
+            .await
+            .unwrap();
+    }
+    let from = |address: &str| {
+        let mut api = Api::browser(&server);
+        api.extra_headers = vec![("X-Forwarded-For".into(), address.into())];
+        api
+    };
+    // Five guesses, each from another address (IPv4 and IPv6 alike).
+    for (i, address) in [
+        "198.51.100.1",
+        "198.51.100.2",
+        "2001:db8:1::1",
+        "2001:db8:2::1",
+        "203.0.113.5",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let username = if i % 2 == 0 {
+            "dewi-target"
+        } else {
+            " DEWI-Target "
+        };
+        let wrong = from(address)
+            .post(
+                "/api/session",
+                json!({ "username": username, "password": "guess number {i}" }),
+            )
+            .await;
+        expect_error(&wrong, 401, "invalid_credentials");
+    }
+    // Now that username waits, even with the right password from a fresh
+    // address; the owner of another username does not.
+    let limited = from("192.0.2.200")
+        .post(
+            "/api/session",
+            json!({ "username": "dewi-target", "password": PASSWORD }),
+        )
+        .await;
+    expect_error(&limited, 429, "rate_limited");
+    let retry: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((14 * 60..=15 * 60).contains(&retry), "{retry}");
+    let other = from("192.0.2.200")
+        .post(
+            "/api/session",
+            json!({ "username": "budi", "password": PASSWORD }),
+        )
+        .await;
+    expect(&other, 200);
+    // A successful sign-in clears a username's count.
+    for _ in 0..4 {
+        let wrong = from("192.0.2.201")
+            .post(
+                "/api/session",
+                json!({ "username": "budi", "password": "not it" }),
+            )
+            .await;
+        expect_error(&wrong, 401, "invalid_credentials");
+    }
+    expect(
+        &from("192.0.2.201")
+            .post(
+                "/api/session",
+                json!({ "username": "budi", "password": PASSWORD }),
+            )
+            .await,
+        200,
+    );
+    for _ in 0..4 {
+        let wrong = from("192.0.2.202")
+            .post(
+                "/api/session",
+                json!({ "username": "budi", "password": "not it" }),
+            )
+            .await;
+        expect_error(&wrong, 401, "invalid_credentials");
+    }
+    // The username typed is never logged; a tag follows the account.
+    assert!(logged().contains("too many failed sign-ins for one username"));
+    assert_not_logged(&["dewi-target", "DEWI-Target", "guess number"]);
+}
+
+#[tokio::test]
+async fn a_non_ascii_public_url_does_not_break_sign_in() {
+    logs();
+    for public_url in ["http://ü-partner.example", "https://ü-partner.example/"] {
+        let server = TestServer::start_with(|c| {
+            c.auth = AuthMode::Required;
+            c.public_url = Some(public_url.into());
+        })
+        .await;
+        store(&server)
+            .create_user(NewUser::with_password("sari", PASSWORD, "Sari", "Sekolah"))
+            .await
+            .unwrap();
+        let mut api = Api::browser(&server);
+        // A script (no Origin) signs in; the cookie is Secure only for https.
+        api.origin = None;
+        let response = api
+            .post(
+                "/api/session",
+                json!({ "username": "sari", "password": PASSWORD }),
+            )
+            .await;
+        expect(&response, 200);
+        let cookie = response.header("set-cookie").unwrap();
+        assert_eq!(
+            cookie.ends_with("; Secure"),
+            public_url.starts_with("https"),
+            "{cookie}"
+        );
+        // A browser's Origin that is not the (unnormalised) URL is refused,
+        // never a panic; `mitra` normalises public_url to punycode.
+        api.origin = Some("https://evil.example".into());
+        let refused = api
+            .post(
+                "/api/session",
+                json!({ "username": "sari", "password": PASSWORD }),
+            )
+            .await;
+        expect_error(&refused, 403, "foreign_origin");
+    }
 }
 
 #[tokio::test]

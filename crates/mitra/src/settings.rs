@@ -15,6 +15,7 @@ use std::time::Duration;
 use figment::providers::{Env, Format as _, Toml};
 use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider, Source};
+use mitra_server::config::{IpRange, TrustedProxies};
 use mitra_server::{AuthMode, ServerConfig};
 use mitra_storage::StorageUrl;
 
@@ -72,6 +73,11 @@ pub struct ServeArgs {
     /// [env: MITRA_PUBLIC_URL].
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
+    /// Reverse proxies in front of Mitra whose X-Forwarded-For is believed:
+    /// IP addresses or CIDR ranges, comma-separated
+    /// [env: MITRA_TRUSTED_PROXIES] [default: none].
+    #[arg(long, value_name = "LIST")]
+    pub trusted_proxies: Option<String>,
     /// Who may connect: required (an API token or a signed-in session; on
     /// the first start Mitra prints a one-time setup link) or open (no
     /// sign-in; anyone who can reach the server reads and changes
@@ -171,8 +177,11 @@ pub struct Settings {
     pub storage_wait: Duration,
     /// The built browser client, if configured.
     pub web_dir: Option<PathBuf>,
-    /// The address people open (an absolute http(s) URL), if configured.
+    /// The address people open (an absolute http(s) URL in its ASCII
+    /// form: an international domain name as punycode), if configured.
     pub public_url: Option<String>,
+    /// The reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: TrustedProxies,
     /// Whether connections must authenticate.
     pub auth: AuthMode,
     /// Whether to create the demo partnership in empty storage.
@@ -210,6 +219,7 @@ impl Settings {
         config.storage = self.storage.clone();
         config.web_dir = self.web_dir.clone();
         config.public_url = self.public_url.clone();
+        config.trusted_proxies = self.trusted_proxies.clone();
         config.auth = self.auth;
         config.document_idle_timeout = self.document_idle;
         config.shutdown_deadline = self.shutdown_deadline;
@@ -233,6 +243,9 @@ enum Kind {
     Text,
     /// A file system path.
     Path,
+    /// A list of text items: a TOML list, or comma-separated in the
+    /// environment and on the command line.
+    List,
     /// On or off.
     Switch,
     /// A whole number from 1 to `max`, counting `unit`.
@@ -313,6 +326,18 @@ const SPECS: &[Spec] = &[
         kind: Kind::Text,
         about: "The address people open in their browser (an absolute http or https URL).",
         example: Some("\"https://mitra.example.org\""),
+    },
+    Spec {
+        key: "trusted_proxies",
+        kind: Kind::List,
+        about: "Reverse proxies in front of Mitra (IP addresses or CIDR ranges): for a request\n\
+                from one of them, the client's address (what rate limits count and logs show)\n\
+                is taken from X-Forwarded-For (the rightmost address that is not itself a\n\
+                trusted proxy) or X-Real-IP. Empty (the default): every client is its TCP\n\
+                peer, and those headers are ignored. Trust only proxies that set them: a\n\
+                client that reaches Mitra directly from a trusted address can claim any\n\
+                address. Comma-separated in MITRA_TRUSTED_PROXIES and --trusted-proxies.",
+        example: Some("[\"10.231.57.0/24\"]"),
     },
     Spec {
         key: "auth",
@@ -507,7 +532,7 @@ fn env_layer() -> Layer {
             continue; // `MITRA_WEB_DIR=` means unset, as it always did
         }
         let value = match spec.kind {
-            Kind::Text | Kind::Path => Value::from(raw),
+            Kind::Text | Kind::Path | Kind::List => Value::from(raw),
             Kind::Switch | Kind::Number { .. } => parse_value(raw),
         };
         values.insert(spec.key.to_owned(), value);
@@ -561,6 +586,9 @@ fn flag_layer(args: &ServeArgs, log_json_flag: bool) -> Layer {
     }
     if let Some(v) = &args.public_url {
         set("public_url", Value::from(v.as_str()));
+    }
+    if let Some(v) = &args.trusted_proxies {
+        set("trusted_proxies", Value::from(v.as_str()));
     }
     if let Some(v) = &args.auth {
         set("auth", Value::from(v.as_str()));
@@ -795,7 +823,10 @@ fn file_layer(
             return None;
         }
     };
-    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let line_of = |offset: usize| {
+        let before = text.get(..offset).unwrap_or(text.as_str());
+        before.matches('\n').count() + 1
+    };
     let syntax_fix = "correct the TOML syntax (`mitra config example` shows every setting)";
     // Spans (for line numbers) come from toml_edit, the parser figment's
     // TOML format uses underneath.
@@ -1023,6 +1054,7 @@ impl Resolver {
         let storage_wait = self.seconds("storage_wait_secs");
         let web_dir = self.web_dir();
         let public_url = self.public_url();
+        let trusted_proxies = self.trusted_proxies();
         let auth = self.auth();
         let demo = self.switch("demo");
         self.show_switch("demo", demo);
@@ -1046,6 +1078,7 @@ impl Resolver {
             storage_wait: storage_wait?,
             web_dir: web_dir?,
             public_url: public_url?,
+            trusted_proxies: trusted_proxies?,
             auth: auth?,
             demo: demo?,
             document_idle: document_idle?,
@@ -1219,34 +1252,95 @@ impl Resolver {
             return Some(None);
         }
         let text = self.text(key)?.trim().to_owned();
-        let wrong = match url::Url::parse(&text) {
-            Err(e) => Some(format!("{text:?} is not an absolute URL ({e})")),
-            Ok(url) if !matches!(url.scheme(), "http" | "https") => Some(format!(
+        let checked = match url::Url::parse(&text) {
+            Err(e) => Err(format!("{text:?} is not an absolute URL ({e})")),
+            Ok(url) if !matches!(url.scheme(), "http" | "https") => Err(format!(
                 "{text:?} is not an http or https URL (scheme {:?})",
                 url.scheme()
             )),
             Ok(url) if url.host_str().is_none_or(str::is_empty) => {
-                Some(format!("{text:?} names no host"))
+                Err(format!("{text:?} names no host"))
             }
-            Ok(url) if !url.username().is_empty() || url.password().is_some() => Some(format!(
+            Ok(url) if !url.username().is_empty() || url.password().is_some() => Err(format!(
                 "{:?} contains a user name or password",
                 redact(&text)
             )),
             Ok(url) if url.query().is_some() || url.fragment().is_some() => {
-                Some(format!("{text:?} has a query or fragment"))
+                Err(format!("{text:?} has a query or fragment"))
             }
-            Ok(_) => None,
+            Ok(url) => Ok(url),
         };
-        if let Some(what) = wrong {
-            self.problem(
+        let url = match checked {
+            Ok(url) => url,
+            Err(what) => {
+                self.problem(
+                    key,
+                    what,
+                    "write the address people open in their browser, e.g. https://mitra.example.org",
+                );
+                return None;
+            }
+        };
+        // The ASCII form, as browsers send it in `Origin`: an international
+        // domain name as punycode, the scheme and host lowercase, a default
+        // port dropped. A bare origin keeps no trailing slash.
+        let mut normalised = url.as_str().to_owned();
+        if url.path() == "/" {
+            normalised.pop();
+        }
+        self.show_set(key, toml_string(&normalised));
+        Some(Some(normalised))
+    }
+
+    fn trusted_proxies(&mut self) -> Option<TrustedProxies> {
+        let key = "trusted_proxies";
+        let Some(value) = self.value(key) else {
+            self.show(
                 key,
-                what,
-                "write the address people open in their browser, e.g. https://mitra.example.org",
+                "(none)".to_owned(),
+                "default: every client is its TCP peer".to_owned(),
             );
+            return Some(TrustedProxies::default());
+        };
+        let fix = "list IP addresses or CIDR ranges of your reverse proxies: trusted_proxies = [\"10.231.57.0/24\"] in the file, comma-separated in MITRA_TRUSTED_PROXIES or --trusted-proxies";
+        let items: Vec<String> = match value {
+            Value::String(_, text) => text.split(',').map(str::to_owned).collect(),
+            Value::Array(_, values) => {
+                let mut items = Vec::with_capacity(values.len());
+                for value in values {
+                    match value {
+                        Value::String(_, text) => items.push(text),
+                        other => {
+                            let what =
+                                format!("expected addresses in quotes, found {}", describe(&other));
+                            self.problem(key, what, fix);
+                            return None;
+                        }
+                    }
+                }
+                items
+            }
+            other => {
+                let what = format!("expected a list of addresses, found {}", describe(&other));
+                self.problem(key, what, fix);
+                return None;
+            }
+        };
+        let mut ranges = Vec::with_capacity(items.len());
+        let mut bad = Vec::new();
+        for item in items.iter().map(|i| i.trim()).filter(|i| !i.is_empty()) {
+            match item.parse::<IpRange>() {
+                Ok(range) => ranges.push(range),
+                Err(e) => bad.push(e.to_string()),
+            }
+        }
+        if !bad.is_empty() {
+            self.problem(key, bad.join("; "), fix);
             return None;
         }
-        self.show_set(key, toml_string(&text));
-        Some(Some(text))
+        let shown: Vec<String> = ranges.iter().map(|r| toml_string(&r.to_string())).collect();
+        self.show_set(key, format!("[{}]", shown.join(", ")));
+        Some(TrustedProxies::new(ranges))
     }
 
     fn max_frame_bytes(&mut self, max_message_bytes: Option<usize>) -> Option<usize> {

@@ -510,6 +510,114 @@ fn invalid_values_exit_2_and_every_problem_is_explained() {
 }
 
 #[test]
+fn trusted_proxies_are_a_list_from_the_file_the_environment_or_a_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // None by default: every client is its TCP peer.
+    let out = check(dir, &[], &[]);
+    assert_eq!(
+        setting(&out, "trusted_proxies"),
+        (
+            "(none)".to_owned(),
+            "default: every client is its TCP peer".to_owned()
+        )
+    );
+    // A TOML list in the file.
+    std::fs::write(
+        dir.join("mitra.toml"),
+        "trusted_proxies = [\"10.231.57.0/24\", \"::1\"]\n",
+    )
+    .unwrap();
+    let out = check(dir, &[], &[]);
+    assert_eq!(
+        setting(&out, "trusted_proxies"),
+        (
+            "[\"10.231.57.0/24\", \"::1\"]".to_owned(),
+            "file mitra.toml:1".to_owned()
+        )
+    );
+    // Comma-separated in the environment (as docker-compose.yml sets it),
+    // and on the command line, which wins.
+    let env = [("MITRA_TRUSTED_PROXIES", "172.16.0.0/12, 192.0.2.1")];
+    let out = check(dir, &[], &env);
+    assert_eq!(
+        setting(&out, "trusted_proxies"),
+        (
+            "[\"172.16.0.0/12\", \"192.0.2.1\"]".to_owned(),
+            "environment variable MITRA_TRUSTED_PROXIES".to_owned()
+        )
+    );
+    let out = check(dir, &["--trusted-proxies", "fd00::/8"], &env);
+    assert_eq!(
+        setting(&out, "trusted_proxies"),
+        (
+            "[\"fd00::/8\"]".to_owned(),
+            "flag --trusted-proxies".to_owned()
+        )
+    );
+
+    // Anything else is refused, saying what is wrong and how to fix it.
+    let err = status_2(&mitra(
+        dir,
+        &["config", "check"],
+        &[("MITRA_TRUSTED_PROXIES", "caddy,10.0.0.5/8,10.0.0.0/40")],
+    ));
+    for expected in [
+        "trusted_proxies (environment variable MITRA_TRUSTED_PROXIES): \"caddy\" is not an IP address or CIDR range",
+        "\"10.0.0.5/8\" is not an IP address or CIDR range: it has bits set after the first 8: did you mean 10.0.0.0/8?",
+        "\"10.0.0.0/40\" is not an IP address or CIDR range: the prefix length must be a number from 0 to 32",
+        "fix: list IP addresses or CIDR ranges",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+    std::fs::write(dir.join("mitra.toml"), "trusted_proxies = 10\n").unwrap();
+    let err = status_2(&mitra(dir, &["config", "check"], &[]));
+    assert!(
+        err.contains(
+            "trusted_proxies (file mitra.toml:1): expected a list of addresses, found the number 10"
+        ),
+        "{err}"
+    );
+    std::fs::write(dir.join("mitra.toml"), "trusted_proxies = [\"::1\", 7]\n").unwrap();
+    let err = status_2(&mitra(dir, &["config", "check"], &[]));
+    assert!(
+        err.contains("expected addresses in quotes, found the number 7"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_international_public_url_is_normalised_to_its_ascii_form() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    for (given, normalised) in [
+        (
+            "https://ü-partner.example",
+            "https://xn---partner-55a.example",
+        ),
+        (
+            "http://ü-partner.example/",
+            "http://xn---partner-55a.example",
+        ),
+        (
+            "HTTPS://Mitra.Example.ORG:443/",
+            "https://mitra.example.org",
+        ),
+        (
+            "https://mitra.example.org:8443/mitra/",
+            "https://mitra.example.org:8443/mitra/",
+        ),
+    ] {
+        let out = check(dir, &["--public-url", given], &[]);
+        assert_eq!(
+            setting(&out, "public_url"),
+            (format!("\"{normalised}\""), "flag --public-url".to_owned()),
+            "{given}"
+        );
+    }
+}
+
+#[test]
 fn storage_urls_are_checked_and_passwords_never_printed() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();

@@ -188,18 +188,36 @@ struct SignIn {
     password: String,
 }
 
-/// `POST /api/session`.
+/// `POST /api/session`: limited per client address (before the password
+/// is checked), and per username: after
+/// [`MAX_USERNAME_FAILURES`](crate::auth::MAX_USERNAME_FAILURES) failures
+/// in [`USERNAME_FAILURE_WINDOW`](crate::auth::USERNAME_FAILURE_WINDOW),
+/// 429 for that username from every address, right password or not.
+/// Logs name the username only by a tag ([`crate::auth::UsernameLimiter::tag`]).
 pub(super) async fn sign_in(ctx: &Ctx) -> Reply {
     let request: SignIn = ctx.json()?;
     ctx.attempt()?;
+    let accounts = &ctx.shared.sign_in_failures;
+    if let Some(wait) = accounts.retry_after(&request.username) {
+        ctx.shared.metrics.error("auth_rate_limited");
+        tracing::warn!(remote = %ctx.remote, account = %accounts.tag(&request.username),
+            "too many failed sign-ins for one username: sign-in refused");
+        return Err(ApiError::rate_limited(wait));
+    }
     match ctx
         .store
         .verify_login(&request.username, &request.password)
         .await
     {
-        Ok(user) => signed_in(ctx, StatusCode::OK, user).await,
+        Ok(user) => {
+            accounts.clear(&request.username);
+            signed_in(ctx, StatusCode::OK, user).await
+        }
         Err(AccessError::InvalidCredentials) => {
             ctx.failed("sign-in with a wrong username or password refused");
+            let failures = accounts.fail(&request.username).unwrap_or(0);
+            tracing::info!(remote = %ctx.remote, account = %accounts.tag(&request.username),
+                failures, "failed sign-in counted for its username");
             Err(ApiError::invalid_credentials())
         }
         Err(e) => Err(e.into()),

@@ -114,6 +114,20 @@ impl ApiError {
         }
     }
 
+    /// 503 `unavailable` with `Retry-After: 1`: too many password checks
+    /// at once ([`AccessError::Busy`]); nothing was done. Not a failure of
+    /// the server, so not logged as one.
+    pub fn busy() -> ApiError {
+        ApiError {
+            retry_after: Some(Duration::from_secs(1)),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "too many sign-ins at once; try again in a moment",
+            )
+        }
+    }
+
     /// 500 `internal`, logging `cause`.
     pub fn internal(cause: impl Into<String>) -> ApiError {
         ApiError {
@@ -184,6 +198,7 @@ impl From<AccessError> for ApiError {
             ),
             AccessError::Forbidden(message) => ApiError::forbidden(message),
             AccessError::InvalidCredentials => ApiError::invalid_credentials(),
+            AccessError::Busy => ApiError::busy(),
             AccessError::LastOwner => {
                 ApiError::conflict("a partnership must keep at least one owner")
             }

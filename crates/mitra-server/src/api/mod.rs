@@ -12,10 +12,12 @@
 //!    (405 otherwise, with `Allow`).
 //! 3. The caller is identified by [`crate::auth::identify`], the same
 //!    authenticator as the WebSocket upgrade: `Authorization: Bearer
-//!    <API token>`, else the `mitra_session` cookie. An unknown token is
-//!    401 and counts as a failed attempt of the address; an unknown cookie
-//!    (ended or expired: normal browser state) makes the request
-//!    anonymous, and the response clears the cookie.
+//!    <API token>`, else the `mitra_session` cookie. A credential the store
+//!    knows is accepted whatever its address's failures. An unknown token
+//!    is 401 and counts as a failed attempt of the address (429 while the
+//!    address is limited); an unknown cookie (ended or expired: normal
+//!    browser state) makes the request anonymous, and the response clears
+//!    the cookie.
 //! 4. A `POST`, `PUT`, `PATCH` or `DELETE` not authenticated by a token
 //!    must not come from another site: a browser's `Origin` must be this
 //!    server's ([`crate::auth::origin_allowed`]), else 403
@@ -27,22 +29,25 @@
 //!    an [`ApiError`], answered in one shape. Every response carries
 //!    `Cache-Control: no-store`.
 //!
-//! Rate limits per IP address: failed sign-ins, wrong setup secrets,
-//! unknown invitation secrets and unknown API tokens count in
-//! [`Shared::auth_failures`] (shared with failed WebSocket upgrades); and
-//! every sign-in, setup, invitation and token-creating request, failed or
-//! not, counts in [`Shared::api_attempts`] ([`MAX_ATTEMPTS`] per
-//! [`ATTEMPT_WINDOW`]), so password guessing cannot run hot even when it
-//! succeeds now and then. Over either limit: 429 with `Retry-After`.
-//! Failures are logged with the remote address only: never a secret, a
-//! password, a username typed, a cookie or a query string.
+//! Rate limits per client address ([`crate::http::Remote`]: behind a
+//! trusted proxy the forwarded client, an IPv6 address per /64): failed
+//! sign-ins, wrong setup secrets, unknown invitation secrets and unknown
+//! API tokens count in [`Shared::auth_failures`] (shared with failed
+//! WebSocket upgrades); and every sign-in, setup, invitation and
+//! token-creating request, failed or not, counts in [`Shared::api_attempts`]
+//! ([`MAX_ATTEMPTS`] per [`ATTEMPT_WINDOW`]), so password guessing cannot
+//! run hot even when it succeeds now and then. Failed sign-ins also count
+//! per username, from any address ([`Shared::sign_in_failures`]). Over any
+//! limit: 429 with `Retry-After`. Failures are logged with the remote
+//! address only: never a secret, a password, a username typed (a keyed
+//! hash tag at most), a cookie or a query string.
 
 mod account;
 mod error;
 mod partnerships;
 mod views;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -57,6 +62,7 @@ use serde::de::DeserializeOwned;
 pub use error::ApiError;
 
 use crate::auth::{self, Authenticated, Credential, SESSION_COOKIE};
+use crate::http::Remote;
 use crate::server::Shared;
 use crate::web::{Body, fixed};
 
@@ -72,11 +78,7 @@ pub const ATTEMPT_WINDOW: Duration = Duration::from_secs(60);
 type Reply = Result<Response<Body>, ApiError>;
 
 /// Answers one request under `/api`.
-pub async fn serve(
-    shared: Arc<Shared>,
-    req: Request<Incoming>,
-    remote: SocketAddr,
-) -> Response<Body> {
+pub async fn serve(shared: Arc<Shared>, req: Request<Incoming>, remote: Remote) -> Response<Body> {
     let path = req.uri().path().to_owned();
     let mut response = match shared.access.clone() {
         None => open_mode(req.method(), &path),
@@ -110,7 +112,7 @@ async fn handle(
     shared: Arc<Shared>,
     store: Arc<AccessStore>,
     req: Request<Incoming>,
-    remote: SocketAddr,
+    remote: Remote,
 ) -> Response<Body> {
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_owned();
@@ -355,7 +357,8 @@ async fn dispatch(ctx: &Ctx, endpoint: Endpoint<'_>) -> Reply {
 pub(crate) struct Ctx {
     shared: Arc<Shared>,
     store: Arc<AccessStore>,
-    remote: SocketAddr,
+    /// Where the request comes from (the client behind a trusted proxy).
+    remote: Remote,
     method: Method,
     headers: HeaderMap,
     query: Option<String>,
@@ -367,24 +370,26 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// The client's address, as rate limits count it.
     fn ip(&self) -> IpAddr {
-        self.remote.ip()
+        self.remote.client
     }
 
-    /// Identifies the caller by token or cookie (see the module docs).
+    /// Identifies the caller by token or cookie (see the module docs). A
+    /// credential the store knows is accepted whatever the address's
+    /// failures; only an unknown token counts as one (and is answered 429
+    /// while the address is limited).
     async fn authenticate(&mut self) -> Result<(), ApiError> {
         let Some(credential) = auth::api_credential(&self.headers) else {
             return Ok(());
         };
-        if matches!(credential, Credential::Token(_))
-            && let Some(wait) = self.shared.auth_failures.retry_after(self.ip())
-        {
-            return Err(self.limited(wait));
-        }
         match auth::identify(&self.store, &credential).await? {
             Some(found) => self.caller = Some(found),
             None => match credential {
                 Credential::Token(_) => {
+                    if let Some(wait) = self.shared.auth_failures.retry_after(self.ip()) {
+                        return Err(self.limited(wait));
+                    }
                     self.failed("request with an unknown API token refused");
                     return Err(ApiError::unauthenticated(self.setup_needed().await?));
                 }
@@ -535,6 +540,17 @@ impl Ctx {
             .map_err(|wait| self.limited(wait))
     }
 
+    /// Counts a costly request of a signed-in caller (token creation):
+    /// 429 over [`MAX_ATTEMPTS`]. Unlike [`Ctx::attempt`], others' failed
+    /// authentications from the same address do not hold it up: a valid
+    /// session is never refused because its address is limited.
+    fn attempt_signed_in(&self) -> Result<(), ApiError> {
+        self.shared
+            .api_attempts
+            .admit(self.ip())
+            .map_err(|wait| self.limited(wait))
+    }
+
     fn limited(&self, wait: Duration) -> ApiError {
         self.shared.metrics.error("auth_rate_limited");
         tracing::warn!(remote = %self.remote, "too many attempts: API request refused");
@@ -544,7 +560,7 @@ impl Ctx {
     /// Counts and logs a failed attempt (with the address only).
     fn failed(&self, what: &'static str) {
         self.shared.metrics.error("auth_failed");
-        let failures = self.shared.auth_failures.fail(self.ip());
+        let failures = self.shared.auth_failures.fail(self.ip()).unwrap_or(0);
         tracing::warn!(remote = %self.remote, failures, "{what}");
     }
 
@@ -588,7 +604,8 @@ impl Ctx {
             .config
             .public_url
             .as_deref()
-            .is_some_and(|u| u.len() >= 8 && u[..8].eq_ignore_ascii_case("https://"));
+            .and_then(|u| u.get(..8))
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
         let forwarded_https = self
             .headers
             .get("x-forwarded-proto")

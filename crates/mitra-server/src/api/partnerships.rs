@@ -371,7 +371,7 @@ pub(super) async fn create_token(ctx: &Ctx, id: &str) -> Reply {
     let (partnership, actor) = ctx.owner_of(id).await?;
     let request: NewToken = ctx.json()?;
     let role = body_role(&request.role)?;
-    ctx.attempt()?;
+    ctx.attempt_signed_in()?;
     let (info, secret) = ctx
         .store
         .create_token(&actor, &partnership, role, &request.label)

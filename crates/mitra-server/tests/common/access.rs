@@ -71,28 +71,68 @@ pub fn store(server: &TestServer) -> &AccessStore {
 
 /// Joins `/sync` with a session cookie (what a signed-in browser sends).
 pub async fn join_with_cookie(server: &TestServer, session: &Secret) -> RawClient {
-    let mut request = format!("ws://{}/sync", server.addr)
+    let mut client = connect_with(server, "/sync", &[("Cookie", &cookie_header(session))]).await;
+    client.join(&unique_peer("browser")).await.unwrap();
+    client
+}
+
+/// The `Cookie` header of a signed-in browser.
+pub fn cookie_header(session: &Secret) -> String {
+    format!("theme=dark; mitra_session={}", session.expose())
+}
+
+/// Upgrades `/sync`-like `path` with extra `headers`, without joining
+/// (panics if the upgrade is refused).
+pub async fn connect_with(server: &TestServer, path: &str, headers: &[(&str, &str)]) -> RawClient {
+    let mut request = format!("ws://{}{path}", server.addr)
         .into_client_request()
         .unwrap();
-    request.headers_mut().insert(
-        "Cookie",
-        format!("theme=dark; mitra_session={}", session.expose())
-            .parse()
-            .unwrap(),
-    );
+    for (name, value) in headers {
+        request
+            .headers_mut()
+            .append(hyper_header_name(name), value.parse().unwrap());
+    }
     let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
     let (ws, _) = tokio::time::timeout(TIMEOUT, tokio_tungstenite::client_async(request, stream))
         .await
         .unwrap()
         .unwrap();
-    let mut client = RawClient {
+    RawClient {
         ws,
         peer_id: mitra_protocol::PeerId::new(""),
         server_id: mitra_protocol::PeerId::new(""),
         server_storage_id: None,
-    };
-    client.join(&unique_peer("browser")).await.unwrap();
-    client
+    }
+}
+
+fn hyper_header_name(name: &str) -> tokio_tungstenite::tungstenite::http::HeaderName {
+    tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes()).unwrap()
+}
+
+/// The HTTP status of a WebSocket upgrade at `path` with extra `headers`
+/// (101 when it succeeds).
+pub async fn upgrade_status_headers(
+    server: &TestServer,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> u16 {
+    let mut request = format!("ws://{}{path}", server.addr)
+        .into_client_request()
+        .unwrap();
+    for (name, value) in headers {
+        request
+            .headers_mut()
+            .append(hyper_header_name(name), value.parse().unwrap());
+    }
+    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    match tokio::time::timeout(TIMEOUT, tokio_tungstenite::client_async(request, stream))
+        .await
+        .unwrap()
+    {
+        Ok((_, response)) => response.status().as_u16(),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
+        Err(e) => panic!("upgrade failed: {e}"),
+    }
 }
 
 /// The HTTP status of a WebSocket upgrade at `path` (101 when it
