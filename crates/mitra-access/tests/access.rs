@@ -11,10 +11,10 @@ use std::time::Duration;
 use mitra_access::{
     AUDIT_CSV_HEADER, AccessChange, AccessError, AccessOptions, AccessStore, Actor, AuditKind,
     ChangeRecord, Clock, DATABASE_FILE, DEFAULT_PASSWORD_WAIT, DEFAULT_SESSION_LIFETIME,
-    DocumentAccess, ExternalIdentity, IdentityProvider, InvitationStatus, LinkedIdentities,
-    LocalPasswords, MAX_ID_CHARS, ManualClock, NewUser, Partnership, PartnershipId,
-    PasswordCredentials, Principal, Role, SCHEMA_VERSION, Secret, SecretKind, TokenId, User,
-    UserId,
+    DocumentAccess, ExternalIdentity, IdentityProvider, InvitationInfo, InvitationStatus,
+    LinkedIdentities, LocalPasswords, MAX_ID_CHARS, ManualClock, Membership, NewUser, Partnership,
+    PartnershipId, PasswordCredentials, Principal, Role, SCHEMA_VERSION, Secret, SecretKind,
+    TokenId, User, UserId,
 };
 use rusqlite::Connection;
 use tempfile::TempDir;
@@ -71,6 +71,13 @@ impl Fixture {
         (owner, partnership)
     }
 
+    /// A partnership of a new user `founder` with a second owner, `mallory`.
+    async fn founder_and_mallory(&self) -> (User, User, Partnership) {
+        let (founder, p) = self.partnership("founder").await;
+        let mallory = self.add(&p, "mallory", Role::Owner).await;
+        (founder, mallory, p)
+    }
+
     async fn add(&self, partnership: &Partnership, name: &str, role: Role) -> User {
         let user = self.user(name).await;
         self.store
@@ -78,6 +85,34 @@ impl Fixture {
             .await
             .unwrap();
         user
+    }
+
+    /// An invitation to `partnership` with `role`, valid for `lifetime`,
+    /// made by `by`.
+    async fn invite(
+        &self,
+        by: &Actor,
+        partnership: &Partnership,
+        role: Role,
+        lifetime: Duration,
+    ) -> (InvitationInfo, Secret) {
+        self.store
+            .create_invitation(by, &partnership.id, role, lifetime)
+            .await
+            .unwrap()
+    }
+
+    /// `user` accepts the invitation `secret`.
+    async fn accept(&self, secret: &Secret, user: &User) -> Result<Membership, AccessError> {
+        self.store.accept_invitation(secret, &user.id).await
+    }
+
+    /// Why accepting `secret` as `user` is refused (failing the test if
+    /// it is not).
+    async fn refusal(&self, secret: &Secret, user: &User) -> AccessError {
+        self.accept(secret, user)
+            .await
+            .expect_err("the invitation is refused")
     }
 
     async fn principal(&self, user: &User) -> Principal {
@@ -651,11 +686,7 @@ async fn invitations_are_single_use_and_expire() {
         ));
     }
 
-    let (info, secret) = f
-        .store
-        .create_invitation(&owner_actor, &p.id, Role::Editor, DAY)
-        .await
-        .unwrap();
+    let (info, secret) = f.invite(&owner_actor, &p, Role::Editor, DAY).await;
     assert_eq!(secret.kind(), Some(SecretKind::Invitation));
     assert_eq!(info.status, InvitationStatus::Pending);
     let shown = f.store.invitation_info(&secret).await.unwrap();
@@ -665,15 +696,15 @@ async fn invitations_are_single_use_and_expire() {
 
     // Already a member: refused, and the invitation stays usable.
     assert!(matches!(
-        f.store.accept_invitation(&secret, &editor.id).await,
+        f.accept(&secret, &editor).await,
         Err(AccessError::Conflict(_))
     ));
-    let membership = f.store.accept_invitation(&secret, &guest.id).await.unwrap();
+    let membership = f.accept(&secret, &guest).await.unwrap();
     assert_eq!(membership.role, Role::Editor);
     assert_eq!(membership.partnership, p.id);
     assert_eq!(
-        f.store.accept_invitation(&secret, &late.id).await,
-        Err(AccessError::AlreadyUsed("invitation"))
+        f.refusal(&secret, &late).await,
+        AccessError::AlreadyUsed("invitation")
     );
     let used = f.store.invitation_info(&secret).await.unwrap();
     assert_eq!(used.status, InvitationStatus::Used);
@@ -681,26 +712,20 @@ async fn invitations_are_single_use_and_expire() {
 
     // Expiry.
     let (_, short) = f
-        .store
-        .create_invitation(&owner_actor, &p.id, Role::Viewer, Duration::from_secs(60))
-        .await
-        .unwrap();
+        .invite(&owner_actor, &p, Role::Viewer, Duration::from_secs(60))
+        .await;
     f.clock.advance(Duration::from_secs(60));
     assert_eq!(
         f.store.invitation_info(&short).await.unwrap().status,
         InvitationStatus::Expired
     );
     assert_eq!(
-        f.store.accept_invitation(&short, &late.id).await,
-        Err(AccessError::Expired("invitation"))
+        f.refusal(&short, &late).await,
+        AccessError::Expired("invitation")
     );
 
     // Revocation.
-    let (revoked, revoked_secret) = f
-        .store
-        .create_invitation(&Actor::System, &p.id, Role::Viewer, DAY)
-        .await
-        .unwrap();
+    let (revoked, revoked_secret) = f.invite(&Actor::System, &p, Role::Viewer, DAY).await;
     assert!(matches!(
         f.store
             .revoke_invitation(&Actor::User(guest.id.clone()), &revoked.id)
@@ -712,13 +737,12 @@ async fn invitations_are_single_use_and_expire() {
         .await
         .unwrap();
     assert_eq!(
-        f.store.accept_invitation(&revoked_secret, &late.id).await,
-        Err(AccessError::Revoked("invitation"))
+        f.refusal(&revoked_secret, &late).await,
+        AccessError::Revoked("invitation")
     );
 
     assert_eq!(
-        f.store
-            .accept_invitation(&Secret::from_presented("mitra_inv_nope"), &late.id)
+        f.accept(&Secret::from_presented("mitra_inv_nope"), &late)
             .await,
         Err(AccessError::NotFound("invitation"))
     );
@@ -762,10 +786,8 @@ async fn concurrent_accepts_of_one_invitation_let_exactly_one_in() {
     let second = f.user("second").await;
     for round in 0..10 {
         let (_, secret) = f
-            .store
-            .create_invitation(&Actor::User(owner.id.clone()), &p.id, Role::Viewer, DAY)
-            .await
-            .unwrap();
+            .invite(&Actor::User(owner.id.clone()), &p, Role::Viewer, DAY)
+            .await;
         let tasks: Vec<_> = [first.id.clone(), second.id.clone()]
             .into_iter()
             .map(|user| {
@@ -812,36 +834,20 @@ async fn revocations(f: &Fixture, p: &Partnership) -> Vec<(Actor, String, String
 #[tokio::test]
 async fn a_removed_owner_cannot_return_through_their_own_invitations() {
     let f = Fixture::new().await;
-    let (founder, p) = f.partnership("founder").await;
+    let (founder, mallory, p) = f.founder_and_mallory().await;
     let founder_actor = Actor::User(founder.id.clone());
-    let mallory = f.add(&p, "mallory", Role::Owner).await;
     let mallory_actor = Actor::User(mallory.id.clone());
     let guest = f.user("guest").await;
     let other = f.user("other").await;
 
     // Mallory, still an owner, prepares a way back: a 720-hour owner
     // invitation, and an editor one for a friend.
-    let (own_way_back, own_secret) = f
-        .store
-        .create_invitation(&mallory_actor, &p.id, Role::Owner, 30 * DAY)
-        .await
-        .unwrap();
-    let (friend_invitation, friend_secret) = f
-        .store
-        .create_invitation(&mallory_actor, &p.id, Role::Editor, 30 * DAY)
-        .await
-        .unwrap();
+    let (own_way_back, own_secret) = f.invite(&mallory_actor, &p, Role::Owner, 30 * DAY).await;
+    let (friend_invitation, friend_secret) =
+        f.invite(&mallory_actor, &p, Role::Editor, 30 * DAY).await;
     // The founder's and the operator's (system) invitations.
-    let (_, founder_secret) = f
-        .store
-        .create_invitation(&founder_actor, &p.id, Role::Viewer, DAY)
-        .await
-        .unwrap();
-    let (_, system_secret) = f
-        .store
-        .create_invitation(&Actor::System, &p.id, Role::Editor, DAY)
-        .await
-        .unwrap();
+    let (_, founder_secret) = f.invite(&founder_actor, &p, Role::Viewer, DAY).await;
+    let (_, system_secret) = f.invite(&Actor::System, &p, Role::Editor, DAY).await;
 
     f.store
         .remove_member(&founder_actor, &p.id, &mallory.id)
@@ -850,16 +856,16 @@ async fn a_removed_owner_cannot_return_through_their_own_invitations() {
 
     // Mallory's invitations died with her ownership.
     assert_eq!(
-        f.store.accept_invitation(&own_secret, &mallory.id).await,
-        Err(AccessError::Revoked("invitation"))
+        f.refusal(&own_secret, &mallory).await,
+        AccessError::Revoked("invitation")
     );
     assert_eq!(
         f.store.role_for(&f.principal(&mallory).await, &p.id).await,
         Ok(None)
     );
     assert_eq!(
-        f.store.accept_invitation(&friend_secret, &guest.id).await,
-        Err(AccessError::Revoked("invitation"))
+        f.refusal(&friend_secret, &guest).await,
+        AccessError::Revoked("invitation")
     );
     // Also for someone without an account, and no account is left behind.
     assert_eq!(
@@ -876,19 +882,11 @@ async fn a_removed_owner_cannot_return_through_their_own_invitations() {
 
     // The remaining owner's and the system's invitations still work.
     assert_eq!(
-        f.store
-            .accept_invitation(&founder_secret, &guest.id)
-            .await
-            .unwrap()
-            .role,
+        f.accept(&founder_secret, &guest).await.unwrap().role,
         Role::Viewer
     );
     assert_eq!(
-        f.store
-            .accept_invitation(&system_secret, &other.id)
-            .await
-            .unwrap()
-            .role,
+        f.accept(&system_secret, &other).await.unwrap().role,
         Role::Editor
     );
 
@@ -936,29 +934,18 @@ async fn a_removed_owner_cannot_return_through_their_own_invitations() {
 #[tokio::test]
 async fn a_demoted_owners_invitations_are_revoked_for_good() {
     let f = Fixture::new().await;
-    let (founder, p) = f.partnership("founder").await;
+    let (founder, mallory, p) = f.founder_and_mallory().await;
     let founder_actor = Actor::User(founder.id.clone());
-    let mallory = f.add(&p, "mallory", Role::Owner).await;
     let mallory_actor = Actor::User(mallory.id.clone());
     let guest = f.user("guest").await;
 
-    let (invitation, secret) = f
-        .store
-        .create_invitation(&mallory_actor, &p.id, Role::Owner, 30 * DAY)
-        .await
-        .unwrap();
+    let (invitation, secret) = f.invite(&mallory_actor, &p, Role::Owner, 30 * DAY).await;
     // A used and an expired invitation of hers are left as they are.
-    let (_, used) = f
-        .store
-        .create_invitation(&mallory_actor, &p.id, Role::Viewer, DAY)
-        .await
-        .unwrap();
-    f.store.accept_invitation(&used, &guest.id).await.unwrap();
+    let (_, used) = f.invite(&mallory_actor, &p, Role::Viewer, DAY).await;
+    f.accept(&used, &guest).await.unwrap();
     let (_, expired) = f
-        .store
-        .create_invitation(&mallory_actor, &p.id, Role::Viewer, Duration::from_secs(60))
-        .await
-        .unwrap();
+        .invite(&mallory_actor, &p, Role::Viewer, Duration::from_secs(60))
+        .await;
     f.clock.advance(Duration::from_secs(60));
 
     // Setting the role she already has changes nothing: nothing revoked.
@@ -974,8 +961,8 @@ async fn a_demoted_owners_invitations_are_revoked_for_good() {
         .unwrap();
     let stranger = f.user("stranger").await;
     assert_eq!(
-        f.store.accept_invitation(&secret, &stranger.id).await,
-        Err(AccessError::Revoked("invitation"))
+        f.refusal(&secret, &stranger).await,
+        AccessError::Revoked("invitation")
     );
     assert_eq!(
         revocations(&f, &p).await,
@@ -1000,21 +987,12 @@ async fn a_demoted_owners_invitations_are_revoked_for_good() {
         .await
         .unwrap();
     assert_eq!(
-        f.store.accept_invitation(&secret, &stranger.id).await,
-        Err(AccessError::Revoked("invitation"))
+        f.refusal(&secret, &stranger).await,
+        AccessError::Revoked("invitation")
     );
     // What she creates as an owner now works.
-    let (_, fresh) = f
-        .store
-        .create_invitation(&mallory_actor, &p.id, Role::Viewer, DAY)
-        .await
-        .unwrap();
-    assert!(
-        f.store
-            .accept_invitation(&fresh, &stranger.id)
-            .await
-            .is_ok()
-    );
+    let (_, fresh) = f.invite(&mallory_actor, &p, Role::Viewer, DAY).await;
+    assert!(f.accept(&fresh, &stranger).await.is_ok());
 }
 
 #[tokio::test]
@@ -1024,18 +1002,14 @@ async fn an_owner_who_leaves_takes_their_invitations_along() {
     let leaver = f.add(&p, "leaver", Role::Owner).await;
     let leaver_actor = Actor::User(leaver.id.clone());
     let guest = f.user("guest").await;
-    let (invitation, secret) = f
-        .store
-        .create_invitation(&leaver_actor, &p.id, Role::Owner, 30 * DAY)
-        .await
-        .unwrap();
+    let (invitation, secret) = f.invite(&leaver_actor, &p, Role::Owner, 30 * DAY).await;
     f.store
         .remove_member(&leaver_actor, &p.id, &leaver.id)
         .await
         .unwrap();
     assert_eq!(
-        f.store.accept_invitation(&secret, &guest.id).await,
-        Err(AccessError::Revoked("invitation"))
+        f.refusal(&secret, &guest).await,
+        AccessError::Revoked("invitation")
     );
     assert_eq!(
         revocations(&f, &p).await,
@@ -1053,14 +1027,11 @@ async fn an_invitation_whose_creator_is_no_longer_an_owner_is_refused_even_unrev
     // were revoked with it (or by another writer of the file): the accept
     // itself checks that the creator still owns the partnership.
     let f = Fixture::new().await;
-    let (_founder, p) = f.partnership("founder").await;
-    let mallory = f.add(&p, "mallory", Role::Owner).await;
+    let (_founder, mallory, p) = f.founder_and_mallory().await;
     let guest = f.user("guest").await;
     let (_, secret) = f
-        .store
-        .create_invitation(&Actor::User(mallory.id.clone()), &p.id, Role::Owner, DAY)
-        .await
-        .unwrap();
+        .invite(&Actor::User(mallory.id.clone()), &p, Role::Owner, DAY)
+        .await;
     let conn = Connection::open(f.dir.path().join(DATABASE_FILE)).unwrap();
     conn.execute(
         "UPDATE memberships SET role = 'editor' WHERE user = ?1",
@@ -1076,8 +1047,8 @@ async fn an_invitation_whose_creator_is_no_longer_an_owner_is_refused_even_unrev
         InvitationStatus::Revoked
     );
     assert_eq!(
-        f.store.accept_invitation(&secret, &guest.id).await,
-        Err(AccessError::Revoked("invitation"))
+        f.refusal(&secret, &guest).await,
+        AccessError::Revoked("invitation")
     );
     // Owner again: the invitation is hers to give once more.
     conn.execute(
@@ -1085,14 +1056,7 @@ async fn an_invitation_whose_creator_is_no_longer_an_owner_is_refused_even_unrev
         [mallory.id.as_str()],
     )
     .unwrap();
-    assert_eq!(
-        f.store
-            .accept_invitation(&secret, &guest.id)
-            .await
-            .unwrap()
-            .role,
-        Role::Owner
-    );
+    assert_eq!(f.accept(&secret, &guest).await.unwrap().role, Role::Owner);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -1607,15 +1571,8 @@ async fn every_mutation_is_audited_and_exports_are_valid() {
     let (owner, p) = f.partnership("owner").await;
     let owner_actor = Actor::User(owner.id.clone());
     let guest = f.user("guest").await;
-    let (invitation, invitation_secret) = f
-        .store
-        .create_invitation(&owner_actor, &p.id, Role::Viewer, DAY)
-        .await
-        .unwrap();
-    f.store
-        .accept_invitation(&invitation_secret, &guest.id)
-        .await
-        .unwrap();
+    let (invitation, invitation_secret) = f.invite(&owner_actor, &p, Role::Viewer, DAY).await;
+    f.accept(&invitation_secret, &guest).await.unwrap();
     f.clock.advance(Duration::from_secs(10));
     let checkpoint = f.clock.now();
     f.store
@@ -1632,11 +1589,7 @@ async fn every_mutation_is_audited_and_exports_are_valid() {
         .remove_member(&owner_actor, &p.id, &guest.id)
         .await
         .unwrap();
-    let (revoked, _) = f
-        .store
-        .create_invitation(&owner_actor, &p.id, Role::Owner, DAY)
-        .await
-        .unwrap();
+    let (revoked, _) = f.invite(&owner_actor, &p, Role::Owner, DAY).await;
     f.store
         .revoke_invitation(&owner_actor, &revoked.id)
         .await
@@ -1854,11 +1807,7 @@ async fn reopening_keeps_everything() {
         .create_token(&Actor::System, &p.id, Role::Editor, "script")
         .await
         .unwrap();
-    let (_, invitation) = f
-        .store
-        .create_invitation(&Actor::System, &p.id, Role::Editor, DAY)
-        .await
-        .unwrap();
+    let (_, invitation) = f.invite(&Actor::System, &p, Role::Editor, DAY).await;
     f.store.assign_document("kept-doc", &p.id).await.unwrap();
     let audit_before = f.store.audit(&p.id, None).await.unwrap();
 
@@ -1940,11 +1889,7 @@ async fn no_secret_or_password_reaches_the_database_in_clear() {
         .create_token(&Actor::System, &p.id, Role::Editor, "script")
         .await
         .unwrap();
-    let (_, invitation) = f
-        .store
-        .create_invitation(&Actor::System, &p.id, Role::Editor, DAY)
-        .await
-        .unwrap();
+    let (_, invitation) = f.invite(&Actor::System, &p, Role::Editor, DAY).await;
     f.store.close().await;
     let mut bytes = Vec::new();
     for entry in std::fs::read_dir(f.dir.path()).unwrap() {
@@ -2013,11 +1958,7 @@ async fn a_new_account_joins_through_an_invitation_or_is_not_created_at_all() {
     let f = Fixture::new().await;
     let (owner, p) = f.partnership("owner").await;
     let owner_actor = Actor::User(owner.id.clone());
-    let (_, secret) = f
-        .store
-        .create_invitation(&owner_actor, &p.id, Role::Viewer, DAY)
-        .await
-        .unwrap();
+    let (_, secret) = f.invite(&owner_actor, &p, Role::Viewer, DAY).await;
     let newcomer = || NewUser::with_password("Sari", PASSWORD, "Sari Dewi", "Sekolah Hijau");
 
     // Bad input and a taken username change nothing: the invitation stays
@@ -2058,10 +1999,8 @@ async fn a_new_account_joins_through_an_invitation_or_is_not_created_at_all() {
     assert!(f.store.user_by_username("late").await.unwrap().is_none());
     // Expired and unknown invitations likewise.
     let (_, short_lived) = f
-        .store
-        .create_invitation(&owner_actor, &p.id, Role::Editor, Duration::from_secs(60))
-        .await
-        .unwrap();
+        .invite(&owner_actor, &p, Role::Editor, Duration::from_secs(60))
+        .await;
     f.clock.advance(Duration::from_secs(61));
     let late = NewUser::with_password("late", PASSWORD, "Late", "Org");
     assert_eq!(

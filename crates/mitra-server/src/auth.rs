@@ -249,18 +249,7 @@ impl<K: Hash + Eq> Counter<K> {
         if !counts.contains_key(&key) {
             self.make_room(&mut counts, now).ok()?;
         }
-        let w = counts.entry(key).or_insert(Window {
-            start: now,
-            count: 0,
-        });
-        if now.saturating_duration_since(w.start) >= self.window {
-            *w = Window {
-                start: now,
-                count: 0,
-            };
-        }
-        w.count = w.count.saturating_add(1);
-        Some(w.count)
+        Some(self.count(&mut counts, key, now))
     }
 
     fn admit(&self, key: K) -> Result<(), Duration> {
@@ -276,6 +265,13 @@ impl<K: Hash + Eq> Counter<K> {
             }
             None => self.make_room(&mut counts, now)?,
         }
+        self.count(&mut counts, key, now);
+        Ok(())
+    }
+
+    /// Adds one attempt to `key`'s window at `now` (a new window once the
+    /// old one ended); returns how many the window holds.
+    fn count(&self, counts: &mut HashMap<K, Window>, key: K, now: Instant) -> u32 {
         let w = counts.entry(key).or_insert(Window {
             start: now,
             count: 0,
@@ -287,7 +283,7 @@ impl<K: Hash + Eq> Counter<K> {
             };
         }
         w.count = w.count.saturating_add(1);
-        Ok(())
+        w.count
     }
 
     fn clear(&self, key: &K) {
@@ -382,15 +378,11 @@ impl Default for UsernameLimiter {
 }
 
 impl UsernameLimiter {
-    /// A limiter allowing `max` failures per username in each `window`.
+    /// A limiter allowing `max` failures per username in each `window`,
+    /// remembering at most [`MAX_TRACKED_USERNAMES`] usernames.
     pub fn new(max: u32, window: Duration) -> UsernameLimiter {
-        UsernameLimiter::with_capacity(max, window, MAX_TRACKED_USERNAMES)
-    }
-
-    /// The same, remembering at most `capacity` usernames.
-    pub fn with_capacity(max: u32, window: Duration, capacity: usize) -> UsernameLimiter {
         UsernameLimiter {
-            counter: Counter::new(max, window, capacity),
+            counter: Counter::new(max, window, MAX_TRACKED_USERNAMES),
             tags: RandomState::new(),
         }
     }

@@ -9,66 +9,19 @@ mod common;
 
 use std::time::Duration;
 
-use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
-use automerge::{Automerge, ReadDoc, transaction::Transactable};
-use common::access::{
-    self as access, closed_within, join_with_cookie, logged, logs, store, upgrade_status,
-    upgrade_status_headers, upgrade_status_with,
-};
+use automerge::sync::{Message as SyncMessage, State as SyncState};
+use automerge::{Automerge, ReadDoc};
+use common::access::{self as access, *};
 use common::*;
-use mitra_access::{
-    AccessOptions, AccessStore, Actor, ManualClock, NewUser, PartnershipId, Role, Secret, TokenInfo,
-};
+use mitra_access::{AccessOptions, AccessStore, Actor, ManualClock, Role, Secret};
 use mitra_protocol::{DocumentId, Message};
 use mitra_server::AuthMode;
 use mitra_server::config::TrustedProxies;
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
-async fn start() -> TestServer {
-    logs();
-    TestServer::start_with(|c| c.auth = AuthMode::Required).await
-}
-
-async fn partnership(server: &TestServer, name: &str) -> PartnershipId {
-    store(server)
-        .create_partnership_as_system(name)
-        .await
-        .unwrap()
-        .id
-}
-
-async fn token(server: &TestServer, p: &PartnershipId, role: Role) -> (TokenInfo, Secret) {
-    store(server)
-        .create_token(&Actor::System, p, role, "test token")
-        .await
-        .unwrap()
-}
-
-fn path(secret: &Secret) -> String {
-    format!("/sync?token={}", secret.expose())
-}
-
-fn changed(doc: &mut Automerge, key: &str, value: &str) {
-    doc.transact::<_, _, automerge::AutomergeError>(|tx| {
-        tx.put(automerge::ROOT, key, value)?;
-        Ok(())
-    })
-    .unwrap();
-}
-
-/// Drains what arrives for `quiet` and returns every message.
-async fn drain(client: &mut RawClient, quiet: Duration) -> Vec<Message> {
-    let mut out = Vec::new();
-    while let Event::Message(m) = client.next_event(quiet).await {
-        out.push(m);
-    }
-    out
-}
 
 #[tokio::test]
 async fn upgrades_without_valid_credentials_get_401_and_the_token_is_never_logged() {
-    let server = start().await;
+    let server = start_required().await;
     assert_eq!(upgrade_status(&server, "/sync", None).await, 401);
     let bogus = "mitra_tok_NotARealTokenButSecretAnyway1234567890";
     assert_eq!(
@@ -95,7 +48,7 @@ async fn upgrades_without_valid_credentials_get_401_and_the_token_is_never_logge
     // A valid token connects, and neither it nor the bad one is logged.
     let p = partnership(&server, "Logged").await;
     let (_, secret) = token(&server, &p, Role::Editor).await;
-    let client = RawClient::join_at(&server, &path(&secret)).await.unwrap();
+    let client = join_with_token(&server, &secret).await;
     client.close().await;
     let logs = logged();
     assert!(logs.contains("without valid credentials"), "{logs}");
@@ -112,10 +65,10 @@ async fn upgrades_without_valid_credentials_get_401_and_the_token_is_never_logge
 
 #[tokio::test]
 async fn a_foreign_origin_is_refused_with_403() {
-    let server = start().await;
+    let server = start_required().await;
     let p = partnership(&server, "Origins").await;
     let (_, secret) = token(&server, &p, Role::Editor).await;
-    let path = path(&secret);
+    let path = token_path(&secret);
     assert_eq!(
         upgrade_status(&server, &path, Some("http://evil.example")).await,
         403
@@ -124,14 +77,11 @@ async fn a_foreign_origin_is_refused_with_403() {
     assert_eq!(upgrade_status(&server, &path, Some(&own)).await, 101);
     assert_eq!(upgrade_status(&server, &path, None).await, 101);
 
-    let mut with_public = TestServer::start_with(|c| {
-        c.auth = AuthMode::Required;
-        c.public_url = Some("https://mitra.example.org".into());
-    })
-    .await;
+    let mut with_public =
+        start_required_with(|c| c.public_url = Some("https://mitra.example.org".into())).await;
     let p = partnership(&with_public, "Public").await;
     let (_, secret) = token(&with_public, &p, Role::Viewer).await;
-    let path = format!("/sync?token={}", secret.expose());
+    let path = token_path(&secret);
     assert_eq!(
         upgrade_status(&with_public, &path, Some("https://mitra.example.org")).await,
         101
@@ -142,7 +92,7 @@ async fn a_foreign_origin_is_refused_with_403() {
 
 #[tokio::test]
 async fn repeated_failures_from_one_address_are_rate_limited() {
-    let server = start().await;
+    let server = start_required().await;
     let mut statuses = Vec::new();
     for i in 0..12 {
         statuses
@@ -154,27 +104,21 @@ async fn repeated_failures_from_one_address_are_rate_limited() {
 
 #[tokio::test]
 async fn a_partnership_never_sees_another_partnerships_documents() {
-    let server = start().await;
+    let server = start_required().await;
     let a = partnership(&server, "A").await;
     let b = partnership(&server, "B").await;
     let (info_a, token_a) = token(&server, &a, Role::Editor).await;
     let (_, token_b) = token(&server, &b, Role::Editor).await;
 
     // An editor of A creates a document: it joins A.
-    let mut alice = RawClient::join_at(&server, &path(&token_a)).await.unwrap();
+    let mut alice = join_with_token(&server, &token_a).await;
     let id = random_document_id();
     let mut doc = document_with("title", "A's secret plan");
     alice
         .upload(id, &mut doc, &mut SyncState::new())
         .await
         .unwrap();
-    assert_eq!(
-        store(&server)
-            .document_partnership(&id.to_string())
-            .await
-            .unwrap(),
-        Some(a.clone())
-    );
+    assert_eq!(partnership_of(&server, id).await, Some(a.clone()));
     // Every change it accepted is attributed to the token that delivered it.
     let history = store(&server).history(&id.to_string()).await.unwrap();
     let hashes: Vec<String> = doc
@@ -190,15 +134,11 @@ async fn a_partnership_never_sees_another_partnerships_documents() {
     }
 
     // B cannot request it, sync it or send ephemeral messages for it.
-    let mut bob = RawClient::join_at(&server, &path(&token_b)).await.unwrap();
+    let mut bob = join_with_token(&server, &token_b).await;
     assert!(matches!(bob.fetch(id).await.unwrap(), Fetched::Unavailable));
     let forged = document_with("title", "B overwrites");
-    let first = forged.generate_sync_message(&mut SyncState::new()).unwrap();
-    bob.send_sync(id, first.encode()).await.unwrap();
-    match bob.recv(TIMEOUT).await.unwrap() {
-        Message::DocUnavailable { document_id, .. } => assert_eq!(document_id, id),
-        other => panic!("expected doc-unavailable, got {other:?}"),
-    }
+    bob.offer(id, &forged).await.unwrap();
+    bob.expect_unavailable(id).await;
     bob.send_ephemeral(id, 1, vec![0xa0]).await.unwrap();
     // B's view is exactly that of a document that does not exist.
     let missing = random_document_id();
@@ -210,14 +150,14 @@ async fn a_partnership_never_sees_another_partnerships_documents() {
         .await
         .unwrap();
     // A heard nothing from B.
-    for m in drain(&mut alice, Duration::from_millis(500)).await {
+    for m in alice.drain(Duration::from_millis(500)).await {
         assert!(
             !matches!(m, Message::Ephemeral(_) | Message::Sync(_)),
             "A received {m:?}"
         );
     }
     // And the document is unchanged.
-    let mut carol = RawClient::join_at(&server, &path(&token_a)).await.unwrap();
+    let mut carol = join_with_token(&server, &token_a).await;
     let fetched = carol.fetch_document(id).await.unwrap();
     assert_eq!(
         get_str(&fetched, "title").as_deref(),
@@ -229,13 +169,7 @@ async fn a_partnership_never_sees_another_partnerships_documents() {
     bob.upload(id_b, &mut doc_b, &mut SyncState::new())
         .await
         .unwrap();
-    assert_eq!(
-        store(&server)
-            .document_partnership(&id_b.to_string())
-            .await
-            .unwrap(),
-        Some(b)
-    );
+    assert_eq!(partnership_of(&server, id_b).await, Some(b));
     assert!(matches!(
         carol.fetch(id_b).await.unwrap(),
         Fetched::Unavailable
@@ -255,27 +189,25 @@ async fn a_document_that_existed_before_access_control_is_unavailable_until_assi
     server.restart().await;
     let a = partnership(&server, "Late").await;
     let (_, secret) = token(&server, &a, Role::Editor).await;
-    let mut client = RawClient::join_at(&server, &path(&secret)).await.unwrap();
+    let mut client = join_with_token(&server, &secret).await;
     // Not claimable by syncing: it exists.
-    let doc = document_with("k", "hijack");
-    let first = doc.generate_sync_message(&mut SyncState::new()).unwrap();
-    client.send_sync(id, first.encode()).await.unwrap();
-    assert!(matches!(
-        client.recv(TIMEOUT).await.unwrap(),
-        Message::DocUnavailable { .. }
-    ));
+    client
+        .offer(id, &document_with("k", "hijack"))
+        .await
+        .unwrap();
+    client.expect_unavailable(id).await;
     store(&server)
         .assign_document(&id.to_string(), &a)
         .await
         .unwrap();
-    let mut fresh = RawClient::join_at(&server, &path(&secret)).await.unwrap();
+    let mut fresh = join_with_token(&server, &secret).await;
     let fetched = fresh.fetch_document(id).await.unwrap();
     assert_eq!(get_str(&fetched, "k").as_deref(), Some("v"));
 }
 
 #[tokio::test]
 async fn a_viewer_receives_documents_but_its_changes_are_never_applied_or_relayed() {
-    let server = start().await;
+    let server = start_required().await;
     let a = partnership(&server, "Read only").await;
     let (_, editor) = token(&server, &a, Role::Editor).await;
     let (_, viewer) = token(&server, &a, Role::Viewer).await;
@@ -283,48 +215,26 @@ async fn a_viewer_receives_documents_but_its_changes_are_never_applied_or_relaye
     let id = random_document_id();
     let mut editor_doc = document_with("title", "original");
     let mut editor_state = SyncState::new();
-    let mut ed = RawClient::join_at(&server, &path(&editor)).await.unwrap();
+    let mut ed = join_with_token(&server, &editor).await;
     ed.upload(id, &mut editor_doc, &mut editor_state)
         .await
         .unwrap();
 
     // The viewer gets the document.
-    let mut view = RawClient::join_at(&server, &path(&viewer)).await.unwrap();
+    let mut view = join_with_token(&server, &viewer).await;
     let mut viewer_doc = view.fetch_document(id).await.unwrap();
     assert_eq!(get_str(&viewer_doc, "title").as_deref(), Some("original"));
     // A viewer cannot create documents either.
     let new_id = random_document_id();
-    let first = document_with("x", "y")
-        .generate_sync_message(&mut SyncState::new())
-        .unwrap();
-    view.send_sync(new_id, first.encode()).await.unwrap();
-    assert!(matches!(
-        view.recv(TIMEOUT).await.unwrap(),
-        Message::DocUnavailable { .. }
-    ));
+    view.offer(new_id, &document_with("x", "y")).await.unwrap();
+    view.expect_unavailable(new_id).await;
 
     // The viewer changes it and pushes the change in a sync message.
-    changed(&mut viewer_doc, "title", "defaced");
+    put(&mut viewer_doc, "title", "defaced");
     let change = viewer_doc.get_last_local_change().unwrap().hash();
-    let mut message = viewer_doc
-        .generate_sync_message(&mut SyncState::new())
-        .unwrap();
-    message.changes = vec![
-        viewer_doc
-            .get_last_local_change()
-            .unwrap()
-            .raw_bytes()
-            .to_vec(),
-    ]
-    .into();
-    view.send_sync(id, message.encode()).await.unwrap();
-    let answers = drain(&mut view, Duration::from_millis(800)).await;
-    assert!(
-        answers
-            .iter()
-            .any(|m| matches!(m, Message::Error { message, .. } if message.contains("read-only"))),
-        "the viewer is told: {answers:?}"
-    );
+    let answers = view
+        .push_refused_as_read_only(id, &viewer_doc, Duration::from_millis(800))
+        .await;
     // Still connected, and the server's messages say read-only.
     for m in &answers {
         if let Message::Sync(m) = m {
@@ -334,7 +244,7 @@ async fn a_viewer_receives_documents_but_its_changes_are_never_applied_or_relaye
     }
 
     // The editor received nothing carrying the change.
-    for m in drain(&mut ed, Duration::from_millis(300)).await {
+    for m in ed.drain(Duration::from_millis(300)).await {
         if let Message::Sync(m) = m {
             let decoded = SyncMessage::decode(&m.data).unwrap();
             assert!(decoded.changes.is_empty(), "a change was relayed");
@@ -342,54 +252,61 @@ async fn a_viewer_receives_documents_but_its_changes_are_never_applied_or_relaye
         }
     }
     // It is not stored or applied: a fresh client sees the original.
-    let mut other = RawClient::join_at(&server, &path(&editor)).await.unwrap();
+    let mut other = join_with_token(&server, &editor).await;
     let fetched = other.fetch_document(id).await.unwrap();
     assert_eq!(get_str(&fetched, "title").as_deref(), Some("original"));
     assert!(fetched.get_change_by_hash(&change).is_none());
     // The editor still edits normally, and the viewer receives it.
-    changed(&mut editor_doc, "title", "edited");
+    put(&mut editor_doc, "title", "edited");
     ed.upload(id, &mut editor_doc, &mut editor_state)
         .await
         .unwrap();
-    let mut after = RawClient::join_at(&server, &path(&viewer)).await.unwrap();
+    let mut after = join_with_token(&server, &viewer).await;
     let fetched = after.fetch_document(id).await.unwrap();
     assert_eq!(get_str(&fetched, "title").as_deref(), Some("edited"));
 }
 
 #[tokio::test]
 async fn revoking_a_token_closes_its_connections_within_a_second() {
-    let server = start().await;
+    let server = start_required().await;
     let a = partnership(&server, "Revoked").await;
     let (info, secret) = token(&server, &a, Role::Editor).await;
     let (_, other) = token(&server, &a, Role::Editor).await;
-    let mut client = RawClient::join_at(&server, &path(&secret)).await.unwrap();
-    let mut bystander = RawClient::join_at(&server, &path(&other)).await.unwrap();
+    let mut client = join_with_token(&server, &secret).await;
+    let mut bystander = join_with_token(&server, &other).await;
     store(&server)
         .revoke_token(&Actor::System, &info.id)
         .await
         .unwrap();
-    let (code, reason) = closed_within(&mut client, Duration::from_secs(1)).await;
-    assert_eq!((code, reason.as_str()), (1008, "access revoked"));
+    assert_closed_within(&mut client, Duration::from_secs(1), 1008, "access revoked").await;
     bystander
         .expect_silence(Duration::from_millis(200))
         .await
         .unwrap();
     // And it no longer connects.
-    assert_eq!(upgrade_status(&server, &path(&secret), None).await, 401);
+    assert_eq!(
+        upgrade_status(&server, &token_path(&secret), None).await,
+        401
+    );
 }
 
 #[tokio::test]
 async fn a_token_revoked_by_another_process_closes_its_connections_within_a_second() {
-    let server = start().await;
+    let server = start_required().await;
     let a = partnership(&server, "Elsewhere").await;
     let (info, secret) = token(&server, &a, Role::Viewer).await;
-    let mut client = RawClient::join_at(&server, &path(&secret)).await.unwrap();
+    let mut client = join_with_token(&server, &secret).await;
     // Like `mitra token revoke`: a second store on the same file.
     let cli = AccessStore::open(server.dir.path()).await.unwrap();
     cli.revoke_token(&Actor::System, &info.id).await.unwrap();
     cli.close().await;
-    let (code, reason) = closed_within(&mut client, Duration::from_millis(1500)).await;
-    assert_eq!((code, reason.as_str()), (1008, "access revoked"));
+    assert_closed_within(
+        &mut client,
+        Duration::from_millis(1500),
+        1008,
+        "access revoked",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -407,7 +324,7 @@ async fn open_mode_needs_no_credentials() {
 /// A samod repo connected with `?token=`.
 async fn samod_with(server: &TestServer, secret: &Secret) -> (samod::Repo, samod::DialerHandle) {
     let repo = samod::Repo::build_tokio().load().await;
-    let url = samod::Url::parse(&format!("ws://{}{}", server.addr, path(secret))).unwrap();
+    let url = samod::Url::parse(&format!("ws://{}{}", server.addr, token_path(secret))).unwrap();
     let dialer = repo
         .dial_websocket(
             url,
@@ -430,20 +347,12 @@ fn read(handle: &samod::DocHandle, key: &str) -> Option<String> {
 }
 
 fn write(handle: &samod::DocHandle, key: &str, value: &str) {
-    handle.with_document(|doc| changed(doc, key, value));
-}
-
-async fn eventually(what: &str, condition: impl Fn() -> bool) {
-    let deadline = Instant::now() + TIMEOUT;
-    while !condition() {
-        assert!(Instant::now() < deadline, "timed out: {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    handle.with_document(|doc| put(doc, key, value));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn samod_with_tokens_editors_share_viewers_read_and_strangers_see_nothing() {
-    let server = start().await;
+    let server = start_required().await;
     let a = partnership(&server, "Samod A").await;
     let b = partnership(&server, "Samod B").await;
     let (_, editor) = token(&server, &a, Role::Editor).await;
@@ -452,7 +361,7 @@ async fn samod_with_tokens_editors_share_viewers_read_and_strangers_see_nothing(
 
     let (alice, _a) = samod_with(&server, &editor).await;
     let mut doc = Automerge::new();
-    changed(&mut doc, "title", "from alice");
+    put(&mut doc, "title", "from alice");
     let created = tokio::time::timeout(TIMEOUT, alice.create(doc))
         .await
         .unwrap()
@@ -493,26 +402,24 @@ async fn samod_with_tokens_editors_share_viewers_read_and_strangers_see_nothing(
 
 #[tokio::test]
 async fn a_signed_in_member_syncs_by_cookie_and_is_closed_when_removed() {
-    let server = start().await;
+    let server = start_required().await;
     let access = store(&server);
-    let owner = access
-        .create_user(NewUser::with_password(
-            "owner",
-            "long enough password",
-            "Olivia Owner",
-            "Dinas Lingkungan Hidup",
-        ))
-        .await
-        .unwrap();
-    let member = access
-        .create_user(NewUser::with_password(
-            "member",
-            "another long password",
-            "Budi Member",
-            "Sekolah Hijau",
-        ))
-        .await
-        .unwrap();
+    let owner = create_user(
+        &server,
+        "owner",
+        "long enough password",
+        "Olivia Owner",
+        "Dinas Lingkungan Hidup",
+    )
+    .await;
+    let member = create_user(
+        &server,
+        "member",
+        "another long password",
+        "Budi Member",
+        "Sekolah Hijau",
+    )
+    .await;
     let p = access
         .create_partnership(&owner.id, "Udara Bersih")
         .await
@@ -536,10 +443,7 @@ async fn a_signed_in_member_syncs_by_cookie_and_is_closed_when_removed() {
         .upload(id, &mut document_with("k", "v"), &mut SyncState::new())
         .await
         .unwrap();
-    assert_eq!(
-        access.document_partnership(&id.to_string()).await.unwrap(),
-        Some(p.id.clone())
-    );
+    assert_eq!(partnership_of(&server, id).await, Some(p.id.clone()));
     let history = access.history(&id.to_string()).await.unwrap();
     assert!(!history.is_empty());
     assert!(
@@ -551,34 +455,30 @@ async fn a_signed_in_member_syncs_by_cookie_and_is_closed_when_removed() {
     );
 
     // A bad cookie is refused.
-    let mut request = format!("ws://{}/sync", server.addr)
-        .into_client_request()
-        .unwrap();
-    request
-        .headers_mut()
-        .insert("Cookie", "mitra_session=mitra_ses_forged".parse().unwrap());
-    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    match tokio_tungstenite::client_async(request, stream).await {
-        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 401),
-        other => panic!("expected 401, got {:?}", other.map(|_| ())),
-    }
+    assert_eq!(
+        upgrade_status_with(
+            &server,
+            "/sync",
+            None,
+            Some("mitra_session=mitra_ses_forged")
+        )
+        .await,
+        401
+    );
 
     // Removing the member closes their connection within a second.
     access
         .remove_member(&Actor::User(owner.id.clone()), &p.id, &member.id)
         .await
         .unwrap();
-    let (code, reason) = closed_within(&mut client, Duration::from_secs(1)).await;
-    assert_eq!((code, reason.as_str()), (1008, "access revoked"));
+    assert_closed_within(&mut client, Duration::from_secs(1), 1008, "access revoked").await;
 }
 
 /// A server behind a trusted reverse proxy: the tests' loopback address
 /// plays the proxy, and `X-Forwarded-For` names the client.
 async fn behind_proxy() -> TestServer {
-    logs();
-    TestServer::start_with(|c| {
-        c.auth = AuthMode::Required;
-        c.trusted_proxies = TrustedProxies::parse_list("127.0.0.1, ::1").unwrap();
+    start_required_with(|c| {
+        c.trusted_proxies = TrustedProxies::parse_list("127.0.0.1, ::1").unwrap()
     })
     .await
 }
@@ -588,15 +488,7 @@ async fn behind_a_trusted_proxy_one_client_cannot_lock_out_the_others() {
     let server = behind_proxy().await;
     let p = partnership(&server, "Behind Caddy").await;
     let (_, secret) = token(&server, &p, Role::Editor).await;
-    let user = store(&server)
-        .create_user(NewUser::with_password(
-            "sari",
-            "long enough password",
-            "Sari",
-            "Sekolah",
-        ))
-        .await
-        .unwrap();
+    let user = create_user(&server, "sari", "long enough password", "Sari", "Sekolah").await;
     let (_, session) = store(&server).create_session(&user.id).await.unwrap();
     let cookie = access::cookie_header(&session);
 
@@ -616,7 +508,7 @@ async fn behind_a_trusted_proxy_one_client_cannot_lock_out_the_others() {
     // a valid session, and even a wrong token is only 401.
     let other = [("X-Forwarded-For", "203.0.113.10")];
     assert_eq!(
-        upgrade_status_headers(&server, &path(&secret), &other).await,
+        upgrade_status_headers(&server, &token_path(&secret), &other).await,
         101
     );
     let with_cookie = [("X-Forwarded-For", "203.0.113.11"), ("Cookie", &cookie)];
@@ -631,7 +523,7 @@ async fn behind_a_trusted_proxy_one_client_cannot_lock_out_the_others() {
     // A valid credential is never refused for its address's failures:
     // not even from the limited client itself, nor through the API.
     assert_eq!(
-        upgrade_status_headers(&server, &path(&secret), &guesser).await,
+        upgrade_status_headers(&server, &token_path(&secret), &guesser).await,
         101
     );
     let mut from_guesser = guesser.to_vec();
@@ -655,7 +547,7 @@ async fn behind_a_trusted_proxy_one_client_cannot_lock_out_the_others() {
 
 #[tokio::test]
 async fn an_untrusted_peers_forwarded_for_is_ignored() {
-    let server = start().await;
+    let server = start_required().await;
     // Without trusted proxies, a client cannot escape its limit by
     // claiming another address each time.
     for i in 0..10 {
@@ -678,9 +570,8 @@ async fn an_untrusted_peers_forwarded_for_is_ignored() {
         429
     );
     // Nor can it from a peer that is not the trusted proxy.
-    let elsewhere = TestServer::start_with(|c| {
-        c.auth = AuthMode::Required;
-        c.trusted_proxies = TrustedProxies::parse_list("10.9.9.9").unwrap();
+    let elsewhere = start_required_with(|c| {
+        c.trusted_proxies = TrustedProxies::parse_list("10.9.9.9").unwrap()
     })
     .await;
     for i in 0..10 {
@@ -705,7 +596,7 @@ async fn an_untrusted_peers_forwarded_for_is_ignored() {
 
 #[tokio::test]
 async fn upgrades_without_credentials_are_refused_but_not_counted() {
-    let server = start().await;
+    let server = start_required().await;
     // A signed-out browser retrying: 401 every time, never 429.
     for _ in 0..25 {
         assert_eq!(upgrade_status(&server, "/sync", None).await, 401);
@@ -733,9 +624,7 @@ async fn upgrades_without_credentials_are_refused_but_not_counted() {
 
 #[tokio::test]
 async fn a_sessions_socket_closes_when_the_session_expires() {
-    logs();
-    let server = TestServer::start_with(|c| {
-        c.auth = AuthMode::Required;
+    let server = start_required_with(|c| {
         c.access_options = AccessOptions {
             session_lifetime: Duration::from_secs(2),
             ..AccessOptions::default()
@@ -743,26 +632,15 @@ async fn a_sessions_socket_closes_when_the_session_expires() {
     })
     .await;
     let access = store(&server);
-    let user = access
-        .create_user(NewUser::with_password(
-            "kurz",
-            "long enough password",
-            "Kurz",
-            "Org",
-        ))
-        .await
-        .unwrap();
+    let user = create_user(&server, "kurz", "long enough password", "Kurz", "Org").await;
     let p = access.create_partnership(&user.id, "Short").await.unwrap();
     let (_, token_secret) = token(&server, &p.id, Role::Editor).await;
     let started = Instant::now();
     let (_, session) = access.create_session(&user.id).await.unwrap();
     let mut client = join_with_cookie(&server, &session).await;
     // A token's connection does not expire.
-    let mut script = RawClient::join_at(&server, &path(&token_secret))
-        .await
-        .unwrap();
-    let (code, reason) = closed_within(&mut client, Duration::from_secs(4)).await;
-    assert_eq!((code, reason.as_str()), (1008, "session expired"));
+    let mut script = join_with_token(&server, &token_secret).await;
+    assert_closed_within(&mut client, Duration::from_secs(4), 1008, "session expired").await;
     assert!(
         started.elapsed() >= Duration::from_millis(1900),
         "closed before the session ended: {:?}",
@@ -786,26 +664,10 @@ async fn a_sessions_socket_closes_when_the_session_expires() {
 
 #[tokio::test]
 async fn a_session_expiring_by_the_stores_clock_closes_its_socket() {
-    logs();
     let clock = ManualClock::starting_now();
-    let server = TestServer::start_with(|c| {
-        c.auth = AuthMode::Required;
-        c.access_options = AccessOptions {
-            clock: std::sync::Arc::new(clock.clone()),
-            ..AccessOptions::default()
-        };
-    })
-    .await;
+    let server = start_required_with(|c| c.access_options = clocked(&clock)).await;
     let access = store(&server);
-    let user = access
-        .create_user(NewUser::with_password(
-            "lama",
-            "long enough password",
-            "Lama",
-            "Org",
-        ))
-        .await
-        .unwrap();
+    let user = create_user(&server, "lama", "long enough password", "Lama", "Org").await;
     access
         .create_partnership(&user.id, "Clocked")
         .await
@@ -818,23 +680,20 @@ async fn a_session_expiring_by_the_stores_clock_closes_its_socket() {
         .unwrap();
     // The store's clock passes the session's end (30 days).
     clock.advance(Duration::from_secs(31 * 24 * 3600));
-    let (code, reason) = closed_within(&mut client, Duration::from_millis(1500)).await;
-    assert_eq!((code, reason.as_str()), (1008, "session expired"));
+    assert_closed_within(
+        &mut client,
+        Duration::from_millis(1500),
+        1008,
+        "session expired",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_recheck_closes_sockets_whose_session_ended_unseen() {
-    let server = start().await;
+    let server = start_required().await;
     let access = store(&server);
-    let user = access
-        .create_user(NewUser::with_password(
-            "gone",
-            "long enough password",
-            "Gone",
-            "Org",
-        ))
-        .await
-        .unwrap();
+    let user = create_user(&server, "gone", "long enough password", "Gone", "Org").await;
     access
         .create_partnership(&user.id, "Rechecked")
         .await
@@ -854,8 +713,13 @@ async fn a_recheck_closes_sockets_whose_session_ended_unseen() {
         .unwrap();
     // What the watcher does when its change channel lagged.
     mitra_server::auth::recheck_all(&server.shared, access).await;
-    let (code, reason) = closed_within(&mut ended_socket, Duration::from_secs(1)).await;
-    assert_eq!((code, reason.as_str()), (1008, "access revoked"));
+    assert_closed_within(
+        &mut ended_socket,
+        Duration::from_secs(1),
+        1008,
+        "access revoked",
+    )
+    .await;
     kept_socket
         .expect_silence(Duration::from_millis(300))
         .await
@@ -864,17 +728,17 @@ async fn a_recheck_closes_sockets_whose_session_ended_unseen() {
 
 #[tokio::test]
 async fn nobody_kicks_another_accounts_connection_by_joining_with_its_peer_id() {
-    let server = start().await;
+    let server = start_required().await;
     let a = partnership(&server, "Kick A").await;
     let b = partnership(&server, "Kick B").await;
     let (_, alice_token) = token(&server, &a, Role::Editor).await;
     let (_, mallory_token) = token(&server, &b, Role::Editor).await;
     let peer = unique_peer("alice-browser");
 
-    let mut alice = access::connect_with(&server, &path(&alice_token), &[]).await;
+    let mut alice = access::connect_with(&server, &token_path(&alice_token), &[]).await;
     alice.join(&peer).await.unwrap();
     // Another token joins with Alice's peer id: refused, with a reason.
-    let mut mallory = access::connect_with(&server, &path(&mallory_token), &[]).await;
+    let mut mallory = access::connect_with(&server, &token_path(&mallory_token), &[]).await;
     mallory
         .send(&Message::Join {
             sender_id: mitra_protocol::PeerId::new(peer.clone()),
@@ -913,13 +777,15 @@ async fn nobody_kicks_another_accounts_connection_by_joining_with_its_peer_id() 
         .await
         .unwrap();
     // Alice herself reconnecting (same token) replaces her old connection.
-    let mut again = access::connect_with(&server, &path(&alice_token), &[]).await;
+    let mut again = access::connect_with(&server, &token_path(&alice_token), &[]).await;
     again.join(&peer).await.unwrap();
-    let (code, reason) = closed_within(&mut alice, Duration::from_secs(1)).await;
-    assert_eq!(
-        (code, reason.as_str()),
-        (1008, "replaced by a newer connection of the same peer")
-    );
+    assert_closed_within(
+        &mut alice,
+        Duration::from_secs(1),
+        1008,
+        "replaced by a newer connection of the same peer",
+    )
+    .await;
     assert!(matches!(
         again.fetch(id).await.unwrap(),
         Fetched::Document(_)
@@ -929,18 +795,14 @@ async fn nobody_kicks_another_accounts_connection_by_joining_with_its_peer_id() 
 #[tokio::test]
 async fn a_refused_sync_never_loads_another_partnerships_document() {
     const LOADS: &str = "mitra_storage_latency_seconds_count{operation=\"load\"}";
-    logs();
-    let server = TestServer::start_with(|c| {
-        c.auth = AuthMode::Required;
-        c.document_idle_timeout = Duration::from_millis(200);
-    })
-    .await;
+    let server =
+        start_required_with(|c| c.document_idle_timeout = Duration::from_millis(200)).await;
     let a = partnership(&server, "Stored A").await;
     let b = partnership(&server, "Stranger B").await;
     let (_, token_a) = token(&server, &a, Role::Editor).await;
     let (_, token_b) = token(&server, &b, Role::Editor).await;
     let id = random_document_id();
-    let mut alice = RawClient::join_at(&server, &path(&token_a)).await.unwrap();
+    let mut alice = join_with_token(&server, &token_a).await;
     alice
         .upload(
             id,
@@ -957,14 +819,10 @@ async fn a_refused_sync_never_loads_another_partnerships_document() {
         .await;
     let loads = server.metric(LOADS);
     // A stranger syncs content for it, as if creating it.
-    let mut bob = RawClient::join_at(&server, &path(&token_b)).await.unwrap();
+    let mut bob = join_with_token(&server, &token_b).await;
     let forged = document_with("title", "B's");
-    let first = forged.generate_sync_message(&mut SyncState::new()).unwrap();
-    bob.send_sync(id, first.encode()).await.unwrap();
-    match bob.recv(TIMEOUT).await.unwrap() {
-        Message::DocUnavailable { document_id, .. } => assert_eq!(document_id, id),
-        other => panic!("expected doc-unavailable, got {other:?}"),
-    }
+    bob.offer(id, &forged).await.unwrap();
+    bob.expect_unavailable(id).await;
     assert_eq!(
         server.metric(LOADS),
         loads,
@@ -975,8 +833,7 @@ async fn a_refused_sync_never_loads_another_partnerships_document() {
     // stored before access control cannot be claimed by syncing.
     let fresh = random_document_id();
     let doc = document_with("k", "v");
-    let first = doc.generate_sync_message(&mut SyncState::new()).unwrap();
-    bob.send_sync(fresh, first.encode()).await.unwrap();
+    bob.offer(fresh, &doc).await.unwrap();
     server
         .wait_for("a new document is looked for", TIMEOUT, |s| {
             s.metric(LOADS) > loads

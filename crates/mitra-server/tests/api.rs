@@ -14,18 +14,11 @@ use std::time::Duration;
 use automerge::sync::State as SyncState;
 use common::access::*;
 use common::*;
-use mitra_access::{AccessOptions, Actor, ManualClock, NewUser, Role};
-use mitra_protocol::Message;
-use mitra_server::AuthMode;
+use mitra_access::{ManualClock, Role};
 use mitra_server::config::TrustedProxies;
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "a long enough password";
-
-async fn start() -> TestServer {
-    logs();
-    TestServer::start_with(|c| c.auth = AuthMode::Required).await
-}
 
 /// Completes setup through the API: the owner's browser, signed in, and
 /// the answer (`Me`).
@@ -52,20 +45,22 @@ async fn set_up(server: &TestServer) -> (Api, Value) {
 
 /// Creates a user in the store and signs them in through the API.
 async fn signed_in(server: &TestServer, username: &str, name: &str, org: &str) -> (Api, Value) {
-    store(server)
-        .create_user(NewUser::with_password(username, PASSWORD, name, org))
-        .await
-        .unwrap();
+    create_user(server, username, PASSWORD, name, org).await;
     let mut api = Api::browser(server);
-    let response = api
-        .post(
-            "/api/session",
-            json!({ "username": username, "password": PASSWORD }),
-        )
-        .await;
+    let response = api.sign_in(username, PASSWORD).await;
     expect(&response, 200);
     api.keep_cookie(&response);
     (api, response.json())
+}
+
+/// The `account` of an invitation accepted by someone new.
+fn account(username: &str, password: &str, display_name: &str, organisation: &str) -> Value {
+    json!({
+        "username": username,
+        "password": password,
+        "display_name": display_name,
+        "organisation": organisation,
+    })
 }
 
 fn id_of(value: &Value) -> String {
@@ -94,26 +89,18 @@ async fn invite_new(
     role: &str,
     username: &str,
 ) -> (Api, String) {
-    let invitation = owner
-        .post(
-            &format!("/api/partnerships/{partnership}/invitations"),
-            json!({ "role": role }),
-        )
-        .await;
+    let invitation = owner.invite(partnership, json!({ "role": role })).await;
     expect(&invitation, 201);
     let mut member = Api::browser(server);
     let accepted = member
-        .post(
-            "/api/invitations/accept",
-            json!({
-                "invitation": invitation.json()["secret"],
-                "account": {
-                    "username": username,
-                    "password": PASSWORD,
-                    "display_name": format!("{username} display"),
-                    "organisation": format!("{username} org"),
-                },
-            }),
+        .accept(
+            &invitation.json()["secret"],
+            Some(account(
+                username,
+                PASSWORD,
+                &format!("{username} display"),
+                &format!("{username} org"),
+            )),
         )
         .await;
     expect(&accepted, 200);
@@ -124,7 +111,7 @@ async fn invite_new(
 
 #[tokio::test]
 async fn setup_signs_in_the_first_owner_who_takes_over_partnerships_without_members() {
-    let server = start().await;
+    let server = start_required().await;
     let anonymous = Api::browser(&server);
     let me = anonymous.get("/api/me").await;
     expect_error(&me, 401, "unauthenticated");
@@ -217,56 +204,31 @@ async fn setup_signs_in_the_first_owner_who_takes_over_partnerships_without_memb
 
 #[tokio::test]
 async fn the_cookie_is_secure_behind_https() {
-    logs();
-    let server = TestServer::start_with(|c| {
-        c.auth = AuthMode::Required;
-        c.public_url = Some("https://mitra.example.org/".into());
-    })
-    .await;
-    store(&server)
-        .create_user(NewUser::with_password("sari", PASSWORD, "Sari", "Sekolah"))
-        .await
-        .unwrap();
+    let server =
+        start_required_with(|c| c.public_url = Some("https://mitra.example.org/".into())).await;
+    create_user(&server, "sari", PASSWORD, "Sari", "Sekolah").await;
     let mut api = Api::browser(&server);
     api.origin = Some("https://mitra.example.org".into());
-    let response = api
-        .post(
-            "/api/session",
-            json!({ "username": "sari", "password": PASSWORD }),
-        )
-        .await;
+    let response = api.sign_in("sari", PASSWORD).await;
     expect(&response, 200);
     let cookie = response.header("set-cookie").unwrap();
     assert!(cookie.ends_with("; Secure"), "{cookie}");
     // The browser's own host is not the public origin.
     api.origin = Some(format!("http://{}", server.addr));
-    let response = api
-        .post(
-            "/api/session",
-            json!({ "username": "sari", "password": PASSWORD }),
-        )
-        .await;
+    let response = api.sign_in("sari", PASSWORD).await;
     expect_error(&response, 403, "foreign_origin");
 }
 
 #[tokio::test]
 async fn behind_a_tls_proxy_the_cookie_is_secure_and_links_are_https() {
-    let server = start().await;
+    let server = start_required().await;
     let (owner, me) = set_up(&server).await;
     let partnership = me["partnerships"][0]["id"].as_str().unwrap().to_owned();
-    store(&server)
-        .create_user(NewUser::with_password("sari", PASSWORD, "Sari", "Sekolah"))
-        .await
-        .unwrap();
+    create_user(&server, "sari", PASSWORD, "Sari", "Sekolah").await;
     // Caddy (the Compose `https` profile) says the browser came over https.
     let mut api = Api::browser(&server);
     api.extra_headers = vec![("X-Forwarded-Proto".into(), "https".into())];
-    let response = api
-        .post(
-            "/api/session",
-            json!({ "username": "sari", "password": PASSWORD }),
-        )
-        .await;
+    let response = api.sign_in("sari", PASSWORD).await;
     expect(&response, 200);
     let cookie = response.header("set-cookie").unwrap();
     assert!(cookie.ends_with("; Secure"), "{cookie}");
@@ -274,10 +236,7 @@ async fn behind_a_tls_proxy_the_cookie_is_secure_and_links_are_https() {
     let mut owner = owner;
     owner.extra_headers = vec![("X-Forwarded-Proto".into(), "https".into())];
     let invitation = owner
-        .post(
-            &format!("/api/partnerships/{partnership}/invitations"),
-            json!({ "role": "editor" }),
-        )
+        .invite(&partnership, json!({ "role": "editor" }))
         .await;
     expect(&invitation, 201);
     let link = invitation.json()["link"].as_str().unwrap().to_owned();
@@ -290,32 +249,17 @@ async fn behind_a_tls_proxy_the_cookie_is_secure_and_links_are_https() {
 
 #[tokio::test]
 async fn signing_out_ends_the_session_and_closes_its_socket() {
-    let server = start().await;
+    let server = start_required().await;
     let (owner, _) = set_up(&server).await;
 
     let mut browser = Api::browser(&server);
-    let wrong = browser
-        .post(
-            "/api/session",
-            json!({ "username": "ayu", "password": "not the password" }),
-        )
-        .await;
+    let wrong = browser.sign_in("ayu", "not the password").await;
     expect_error(&wrong, 401, "invalid_credentials");
-    let unknown = browser
-        .post(
-            "/api/session",
-            json!({ "username": "nobody-here", "password": PASSWORD }),
-        )
-        .await;
+    let unknown = browser.sign_in("nobody-here", PASSWORD).await;
     expect_error(&unknown, 401, "invalid_credentials");
     assert_eq!(wrong.json()["message"], unknown.json()["message"]);
 
-    let signed = browser
-        .post(
-            "/api/session",
-            json!({ "username": "AYU", "password": PASSWORD }),
-        )
-        .await;
+    let signed = browser.sign_in("AYU", PASSWORD).await;
     expect(&signed, 200);
     assert_eq!(signed.json()["user"]["username"], "ayu");
     browser.keep_cookie(&signed);
@@ -336,8 +280,7 @@ async fn signing_out_ends_the_session_and_closes_its_socket() {
     let cleared = out.header("set-cookie").unwrap();
     assert!(cleared.starts_with("mitra_session=;"), "{cleared}");
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
-    let (code, reason) = closed_within(&mut socket, Duration::from_secs(1)).await;
-    assert_eq!((code, reason.as_str()), (1008, "access revoked"));
+    assert_closed_within(&mut socket, Duration::from_secs(1), 1008, "access revoked").await;
     other
         .expect_silence(Duration::from_millis(200))
         .await
@@ -365,36 +308,23 @@ async fn signing_out_ends_the_session_and_closes_its_socket() {
 
 #[tokio::test]
 async fn failed_attempts_from_one_address_are_rate_limited() {
-    let server = start().await;
+    let server = start_required().await;
     let (owner, _) = set_up(&server).await;
     let browser = Api::browser(&server);
     // Ten different usernames (one username alone is limited after five,
     // see below).
     for i in 0..10 {
         let wrong = browser
-            .post(
-                "/api/session",
-                json!({ "username": format!("ayu{i}"), "password": "guess guess guess" }),
-            )
+            .sign_in(&format!("ayu{i}"), "guess guess guess")
             .await;
         expect_error(&wrong, 401, "invalid_credentials");
     }
     // Now even the right password waits, and so do other secrets.
-    let limited = browser
-        .post(
-            "/api/session",
-            json!({ "username": "ayu", "password": PASSWORD }),
-        )
-        .await;
+    let limited = browser.sign_in("ayu", PASSWORD).await;
     expect_error(&limited, 429, "rate_limited");
     let retry: u64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
-    let invitation = browser
-        .post(
-            "/api/invitations/inspect",
-            json!({ "invitation": "mitra_inv_x" }),
-        )
-        .await;
+    let invitation = browser.inspect("mitra_inv_x").await;
     expect_error(&invitation, 429, "rate_limited");
     // WebSocket upgrades from the same address share the count.
     assert_eq!(
@@ -408,12 +338,7 @@ async fn failed_attempts_from_one_address_are_rate_limited() {
         .as_str()
         .unwrap()
         .to_owned();
-    let created = owner
-        .post(
-            &format!("/api/partnerships/{p}/tokens"),
-            json!({ "label": "script", "role": "viewer" }),
-        )
-        .await;
+    let created = owner.create_token(&p, "script", "viewer").await;
     expect(&created, 201);
     let token = created.json()["secret"].as_str().unwrap().to_owned();
     expect(&Api::script(&server, &token).get("/api/me").await, 200);
@@ -433,19 +358,14 @@ async fn failed_attempts_from_one_address_are_rate_limited() {
 
 #[tokio::test]
 async fn one_username_is_limited_after_five_failures_from_any_address() {
-    logs();
-    let server = TestServer::start_with(|c| {
-        c.auth = AuthMode::Required;
+    let server = start_required_with(|c| {
         // The tests' loopback address plays a reverse proxy.
         c.trusted_proxies = TrustedProxies::parse_list("127.0.0.1").unwrap();
     })
     .await;
     let (_owner, _) = set_up(&server).await;
     for (username, name) in [("dewi-target", "Dewi"), ("budi", "Budi")] {
-        store(&server)
-            .create_user(NewUser::with_password(username, PASSWORD, name, "Org"))
-            .await
-            .unwrap();
+        create_user(&server, username, PASSWORD, name, "Org").await;
     }
     let from = |address: &str| {
         let mut api = Api::browser(&server);
@@ -468,58 +388,25 @@ async fn one_username_is_limited_after_five_failures_from_any_address() {
         } else {
             " DEWI-Target "
         };
-        let wrong = from(address)
-            .post(
-                "/api/session",
-                json!({ "username": username, "password": "guess number {i}" }),
-            )
-            .await;
+        let wrong = from(address).sign_in(username, "guess number {i}").await;
         expect_error(&wrong, 401, "invalid_credentials");
     }
     // Now that username waits, even with the right password from a fresh
     // address; the owner of another username does not.
-    let limited = from("192.0.2.200")
-        .post(
-            "/api/session",
-            json!({ "username": "dewi-target", "password": PASSWORD }),
-        )
-        .await;
+    let limited = from("192.0.2.200").sign_in("dewi-target", PASSWORD).await;
     expect_error(&limited, 429, "rate_limited");
     let retry: u64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!((14 * 60..=15 * 60).contains(&retry), "{retry}");
-    let other = from("192.0.2.200")
-        .post(
-            "/api/session",
-            json!({ "username": "budi", "password": PASSWORD }),
-        )
-        .await;
+    let other = from("192.0.2.200").sign_in("budi", PASSWORD).await;
     expect(&other, 200);
     // A successful sign-in clears a username's count.
     for _ in 0..4 {
-        let wrong = from("192.0.2.201")
-            .post(
-                "/api/session",
-                json!({ "username": "budi", "password": "not it" }),
-            )
-            .await;
+        let wrong = from("192.0.2.201").sign_in("budi", "not it").await;
         expect_error(&wrong, 401, "invalid_credentials");
     }
-    expect(
-        &from("192.0.2.201")
-            .post(
-                "/api/session",
-                json!({ "username": "budi", "password": PASSWORD }),
-            )
-            .await,
-        200,
-    );
+    expect(&from("192.0.2.201").sign_in("budi", PASSWORD).await, 200);
     for _ in 0..4 {
-        let wrong = from("192.0.2.202")
-            .post(
-                "/api/session",
-                json!({ "username": "budi", "password": "not it" }),
-            )
-            .await;
+        let wrong = from("192.0.2.202").sign_in("budi", "not it").await;
         expect_error(&wrong, 401, "invalid_credentials");
     }
     // The username typed is never logged; a tag follows the account.
@@ -529,26 +416,13 @@ async fn one_username_is_limited_after_five_failures_from_any_address() {
 
 #[tokio::test]
 async fn a_non_ascii_public_url_does_not_break_sign_in() {
-    logs();
     for public_url in ["http://ü-partner.example", "https://ü-partner.example/"] {
-        let server = TestServer::start_with(|c| {
-            c.auth = AuthMode::Required;
-            c.public_url = Some(public_url.into());
-        })
-        .await;
-        store(&server)
-            .create_user(NewUser::with_password("sari", PASSWORD, "Sari", "Sekolah"))
-            .await
-            .unwrap();
+        let server = start_required_with(|c| c.public_url = Some(public_url.into())).await;
+        create_user(&server, "sari", PASSWORD, "Sari", "Sekolah").await;
         let mut api = Api::browser(&server);
         // A script (no Origin) signs in; the cookie is Secure only for https.
         api.origin = None;
-        let response = api
-            .post(
-                "/api/session",
-                json!({ "username": "sari", "password": PASSWORD }),
-            )
-            .await;
+        let response = api.sign_in("sari", PASSWORD).await;
         expect(&response, 200);
         let cookie = response.header("set-cookie").unwrap();
         assert_eq!(
@@ -559,53 +433,34 @@ async fn a_non_ascii_public_url_does_not_break_sign_in() {
         // A browser's Origin that is not the (unnormalised) URL is refused,
         // never a panic; `mitra` normalises public_url to punycode.
         api.origin = Some("https://evil.example".into());
-        let refused = api
-            .post(
-                "/api/session",
-                json!({ "username": "sari", "password": PASSWORD }),
-            )
-            .await;
+        let refused = api.sign_in("sari", PASSWORD).await;
         expect_error(&refused, 403, "foreign_origin");
     }
 }
 
 #[tokio::test]
 async fn sign_ins_and_invitation_lookups_are_limited_even_when_they_succeed() {
-    let server = start().await;
+    let server = start_required().await;
     let (owner, me) = set_up(&server).await;
     let p = id_of(&me["partnerships"][0]);
-    let invitation = owner
-        .post(
-            &format!("/api/partnerships/{p}/invitations"),
-            json!({ "role": "viewer" }),
-        )
-        .await;
+    let invitation = owner.invite(&p, json!({ "role": "viewer" })).await;
     let secret = invitation.json()["secret"].clone();
     let anonymous = Api::browser(&server);
     // Setup above was one attempt.
     for i in 1..30 {
-        let seen = anonymous
-            .post("/api/invitations/inspect", json!({ "invitation": secret }))
-            .await;
+        let seen = anonymous.inspect(&secret).await;
         assert_eq!(seen.status, 200, "attempt {i}: {seen:?}");
     }
-    let limited = anonymous
-        .post("/api/invitations/inspect", json!({ "invitation": secret }))
-        .await;
+    let limited = anonymous.inspect(&secret).await;
     expect_error(&limited, 429, "rate_limited");
     assert!(limited.header("retry-after").is_some());
-    let sign_in = anonymous
-        .post(
-            "/api/session",
-            json!({ "username": "ayu", "password": PASSWORD }),
-        )
-        .await;
+    let sign_in = anonymous.sign_in("ayu", PASSWORD).await;
     expect_error(&sign_in, 429, "rate_limited");
 }
 
 #[tokio::test]
 async fn change_requests_from_another_site_are_refused() {
-    let server = start().await;
+    let server = start_required().await;
     let (owner, me) = set_up(&server).await;
     let p = id_of(&me["partnerships"][0]);
 
@@ -622,12 +477,7 @@ async fn change_requests_from_another_site_are_refused() {
     let mut stranger = Api::browser(&server);
     stranger.origin = Some("https://evil.example".into());
     expect_error(
-        &stranger
-            .post(
-                "/api/session",
-                json!({ "username": "ayu", "password": PASSWORD }),
-            )
-            .await,
+        &stranger.sign_in("ayu", PASSWORD).await,
         403,
         "foreign_origin",
     );
@@ -649,26 +499,16 @@ async fn change_requests_from_another_site_are_refused() {
     );
 
     // An API token is never attached by a browser: no Origin check.
-    let token = owner
-        .post(
-            &format!("/api/partnerships/{p}/tokens"),
-            json!({ "label": "sensor", "role": "editor" }),
-        )
-        .await;
+    let token = owner.create_token(&p, "sensor", "editor").await;
     let mut script = Api::script(&server, token.json()["secret"].as_str().unwrap());
     script.origin = Some("http://evil.example".into());
-    let claimed = script
-        .post(
-            &format!("/api/partnerships/{p}/documents"),
-            json!({ "document": random_document_id().to_string() }),
-        )
-        .await;
+    let claimed = script.claim(&p, random_document_id().to_string()).await;
     expect(&claimed, 201);
 }
 
 #[tokio::test]
 async fn bodies_must_be_json_and_small() {
-    let server = start().await;
+    let server = start_required().await;
     let (owner, _) = set_up(&server).await;
     let form = owner
         .send_raw(
@@ -744,16 +584,8 @@ async fn bodies_must_be_json_and_small() {
 
 #[tokio::test]
 async fn an_invited_person_creates_an_account_joins_and_syncs() {
-    logs();
     let clock = ManualClock::starting_now();
-    let server = TestServer::start_with(|c| {
-        c.auth = AuthMode::Required;
-        c.access_options = AccessOptions {
-            clock: std::sync::Arc::new(clock.clone()),
-            ..AccessOptions::default()
-        };
-    })
-    .await;
+    let server = start_required_with(|c| c.access_options = clocked(&clock)).await;
     let (owner, me) = set_up(&server).await;
     let p = id_of(&me["partnerships"][0]);
 
@@ -775,10 +607,7 @@ async fn an_invited_person_creates_an_account_joins_and_syncs() {
     assert_eq!(set.json()["charter"], charter.to_string());
 
     let created = owner
-        .post(
-            &format!("/api/partnerships/{p}/invitations"),
-            json!({ "role": "editor", "expires_in_hours": 48 }),
-        )
+        .invite(&p, json!({ "role": "editor", "expires_in_hours": 48 }))
         .await;
     expect(&created, 201);
     let invitation = created.json();
@@ -792,9 +621,7 @@ async fn an_invited_person_creates_an_account_joins_and_syncs() {
 
     // Anyone with the link sees what it offers.
     let anonymous = Api::browser(&server);
-    let inspected = anonymous
-        .post("/api/invitations/inspect", json!({ "invitation": secret }))
-        .await;
+    let inspected = anonymous.inspect(&secret).await;
     expect(&inspected, 200);
     let offer = inspected.json();
     assert_eq!(offer["partnership"]["id"], p);
@@ -804,23 +631,18 @@ async fn an_invited_person_creates_an_account_joins_and_syncs() {
     assert_eq!(offer["expires_at"], invitation["expires_at"]);
 
     // Not signed in and no account: nothing happens.
-    let no_account = anonymous
-        .post("/api/invitations/accept", json!({ "invitation": secret }))
-        .await;
+    let no_account = anonymous.accept(&secret, None).await;
     expect_error(&no_account, 400, "invalid_input");
     let mut newcomer = Api::browser(&server);
     let accepted = newcomer
-        .post(
-            "/api/invitations/accept",
-            json!({
-                "invitation": secret,
-                "account": {
-                    "username": "budi",
-                    "password": "budi's own password",
-                    "display_name": "Budi Santoso",
-                    "organisation": "Sekolah Hijau",
-                },
-            }),
+        .accept(
+            &secret,
+            Some(account(
+                "budi",
+                "budi's own password",
+                "Budi Santoso",
+                "Sekolah Hijau",
+            )),
         )
         .await;
     expect(&accepted, 200);
@@ -863,14 +685,7 @@ async fn an_invited_person_creates_an_account_joins_and_syncs() {
 
     // Single use.
     let again = anonymous
-        .post(
-            "/api/invitations/accept",
-            json!({
-                "invitation": secret,
-                "account": { "username": "late", "password": PASSWORD,
-                             "display_name": "Late", "organisation": "Org" },
-            }),
-        )
+        .accept(&secret, Some(account("late", PASSWORD, "Late", "Org")))
         .await;
     expect_error(&again, 410, "invitation_used");
     assert!(
@@ -880,29 +695,16 @@ async fn an_invited_person_creates_an_account_joins_and_syncs() {
             .unwrap()
             .is_none()
     );
-    let used = anonymous
-        .post("/api/invitations/inspect", json!({ "invitation": secret }))
-        .await;
+    let used = anonymous.inspect(&secret).await;
     assert_eq!(used.json()["status"], "used");
     expect_error(
-        &anonymous
-            .post(
-                "/api/invitations/inspect",
-                json!({ "invitation": "mitra_inv_unknown" }),
-            )
-            .await,
+        &anonymous.inspect("mitra_inv_unknown").await,
         404,
         "not_found",
     );
 
     // Revoked and expired invitations.
-    let revoked = owner
-        .post(
-            &format!("/api/partnerships/{p}/invitations"),
-            json!({ "role": "viewer" }),
-        )
-        .await
-        .json();
+    let revoked = owner.invite(&p, json!({ "role": "viewer" })).await.json();
     let revoke = owner
         .delete(&format!(
             "/api/partnerships/{p}/invitations/{}",
@@ -911,50 +713,27 @@ async fn an_invited_person_creates_an_account_joins_and_syncs() {
         .await;
     expect(&revoke, 204);
     let short = owner
-        .post(
-            &format!("/api/partnerships/{p}/invitations"),
-            json!({ "role": "viewer", "expires_in_hours": 1 }),
-        )
+        .invite(&p, json!({ "role": "viewer", "expires_in_hours": 1 }))
         .await
         .json();
     clock.advance(Duration::from_secs(2 * 3600));
-    let account = json!({ "username": "sari", "password": PASSWORD,
-                          "display_name": "Sari", "organisation": "Dinas" });
+    let account = account("sari", PASSWORD, "Sari", "Dinas");
     expect_error(
         &anonymous
-            .post(
-                "/api/invitations/accept",
-                json!({ "invitation": revoked["secret"], "account": account }),
-            )
+            .accept(&revoked["secret"], Some(account.clone()))
             .await,
         410,
         "invitation_revoked",
     );
     expect_error(
-        &anonymous
-            .post(
-                "/api/invitations/accept",
-                json!({ "invitation": short["secret"], "account": account }),
-            )
-            .await,
+        &anonymous.accept(&short["secret"], Some(account)).await,
         410,
         "invitation_expired",
     );
     // A signed-in person joins with the same call, without an account.
     let (sari, _) = signed_in(&server, "sari2", "Sari Dua", "Dinas").await;
-    let fresh = owner
-        .post(
-            &format!("/api/partnerships/{p}/invitations"),
-            json!({ "role": "viewer" }),
-        )
-        .await
-        .json();
-    let joined = sari
-        .post(
-            "/api/invitations/accept",
-            json!({ "invitation": fresh["secret"] }),
-        )
-        .await;
+    let fresh = owner.invite(&p, json!({ "role": "viewer" })).await.json();
+    let joined = sari.accept(&fresh["secret"], None).await;
     expect(&joined, 200);
     assert_eq!(joined.json()["partnerships"][0]["role"], "viewer");
     assert!(joined.header("set-cookie").is_none());
@@ -1001,7 +780,7 @@ async fn an_invited_person_creates_an_account_joins_and_syncs() {
 
 #[tokio::test]
 async fn owners_change_roles_and_remove_members_but_keep_an_owner() {
-    let server = start().await;
+    let server = start_required().await;
     let (owner, me) = set_up(&server).await;
     let p = id_of(&me["partnerships"][0]);
     let owner_id = id_of(&me["user"]);
@@ -1028,126 +807,65 @@ async fn owners_change_roles_and_remove_members_but_keep_an_owner() {
 
     // Editors change nothing about members.
     expect_error(
-        &editor
-            .put(
-                &format!("/api/partnerships/{p}/members/{viewer_id}"),
-                json!({ "role": "editor" }),
-            )
-            .await,
+        &editor.set_role(&p, &viewer_id, "editor").await,
         403,
         "forbidden",
     );
-    expect_error(
-        &editor
-            .delete(&format!("/api/partnerships/{p}/members/{owner_id}"))
-            .await,
-        403,
-        "forbidden",
-    );
+    expect_error(&editor.remove_member(&p, &owner_id).await, 403, "forbidden");
     // Owners do.
-    let promoted = owner
-        .put(
-            &format!("/api/partnerships/{p}/members/{viewer_id}"),
-            json!({ "role": "editor" }),
-        )
-        .await;
+    let promoted = owner.set_role(&p, &viewer_id, "editor").await;
     expect(&promoted, 200);
     assert_eq!(promoted.json()["role"], "editor");
     assert_eq!(promoted.json()["user"]["id"], viewer_id);
     expect_error(
-        &owner
-            .put(
-                &format!("/api/partnerships/{p}/members/{viewer_id}"),
-                json!({ "role": "emperor" }),
-            )
-            .await,
+        &owner.set_role(&p, &viewer_id, "emperor").await,
         400,
         "invalid_input",
     );
     // The last owner can neither be demoted nor removed.
     expect_error(
-        &owner
-            .put(
-                &format!("/api/partnerships/{p}/members/{owner_id}"),
-                json!({ "role": "editor" }),
-            )
-            .await,
+        &owner.set_role(&p, &owner_id, "editor").await,
         409,
         "conflict",
     );
-    expect_error(
-        &owner
-            .delete(&format!("/api/partnerships/{p}/members/{owner_id}"))
-            .await,
-        409,
-        "conflict",
-    );
+    expect_error(&owner.remove_member(&p, &owner_id).await, 409, "conflict");
 
     // Removing a member closes their live socket within a second.
     let mut socket = join_with_cookie(&server, &editor.session()).await;
-    let removed = owner
-        .delete(&format!("/api/partnerships/{p}/members/{editor_id}"))
-        .await;
+    let removed = owner.remove_member(&p, &editor_id).await;
     expect(&removed, 204);
-    let (code, reason) = closed_within(&mut socket, Duration::from_secs(1)).await;
-    assert_eq!((code, reason.as_str()), (1008, "access revoked"));
+    assert_closed_within(&mut socket, Duration::from_secs(1), 1008, "access revoked").await;
     // The partnership is now invisible to them.
     expect_error(
         &editor.get(&format!("/api/partnerships/{p}")).await,
         404,
         "not_found",
     );
-    expect_error(
-        &owner
-            .delete(&format!("/api/partnerships/{p}/members/{editor_id}"))
-            .await,
-        404,
-        "not_found",
-    );
+    expect_error(&owner.remove_member(&p, &editor_id).await, 404, "not_found");
     // A member may leave on their own.
-    expect(
-        &viewer
-            .delete(&format!("/api/partnerships/{p}/members/{viewer_id}"))
-            .await,
-        204,
-    );
+    expect(&viewer.remove_member(&p, &viewer_id).await, 204);
     let left = owner.get(&format!("/api/partnerships/{p}/members")).await;
     assert_eq!(left.json().as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn api_tokens_are_created_listed_and_revoked_by_owners() {
-    let server = start().await;
+    let server = start_required().await;
     let (owner, me) = set_up(&server).await;
     let p = id_of(&me["partnerships"][0]);
     let (editor, _) = invite_new(&server, &owner, &p, "editor", "eka").await;
 
     expect_error(
-        &editor
-            .post(
-                &format!("/api/partnerships/{p}/tokens"),
-                json!({ "label": "x", "role": "viewer" }),
-            )
-            .await,
+        &editor.create_token(&p, "x", "viewer").await,
         403,
         "forbidden",
     );
     expect_error(
-        &owner
-            .post(
-                &format!("/api/partnerships/{p}/tokens"),
-                json!({ "label": "boss", "role": "owner" }),
-            )
-            .await,
+        &owner.create_token(&p, "boss", "owner").await,
         400,
         "invalid_input",
     );
-    let created = owner
-        .post(
-            &format!("/api/partnerships/{p}/tokens"),
-            json!({ "label": "air sensor", "role": "editor" }),
-        )
-        .await;
+    let created = owner.create_token(&p, "air sensor", "editor").await;
     expect(&created, 201);
     let token = created.json();
     let secret = token["secret"].as_str().unwrap().to_owned();
@@ -1220,8 +938,7 @@ async fn api_tokens_are_created_listed_and_revoked_by_owners() {
         .delete(&format!("/api/partnerships/{p}/tokens/{}", id_of(&token)))
         .await;
     expect(&revoked, 204);
-    let (code, reason) = closed_within(&mut socket, Duration::from_secs(1)).await;
-    assert_eq!((code, reason.as_str()), (1008, "access revoked"));
+    assert_closed_within(&mut socket, Duration::from_secs(1), 1008, "access revoked").await;
     assert_eq!(
         upgrade_status(&server, &format!("/sync?token={secret}"), None).await,
         401
@@ -1245,35 +962,19 @@ async fn api_tokens_are_created_listed_and_revoked_by_owners() {
 
 #[tokio::test]
 async fn bearer_tokens_open_sync_too() {
-    let server = start().await;
-    let p = store(&server)
-        .create_partnership_as_system("Scripts")
-        .await
-        .unwrap();
-    let (_, secret) = store(&server)
-        .create_token(&Actor::System, &p.id, Role::Viewer, "reader")
-        .await
-        .unwrap();
-    let mut request =
-        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(format!(
-            "ws://{}/sync",
-            server.addr
-        ))
-        .unwrap();
-    request.headers_mut().insert(
-        "Authorization",
-        format!("Bearer {}", secret.expose()).parse().unwrap(),
+    let server = start_required().await;
+    let p = partnership(&server, "Scripts").await;
+    let (_, secret) = token(&server, &p, Role::Viewer).await;
+    let bearer = format!("Bearer {}", secret.expose());
+    assert_eq!(
+        upgrade_status_headers(&server, "/sync", &[("Authorization", &bearer)]).await,
+        101
     );
-    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    let (_, response) = tokio_tungstenite::client_async(request, stream)
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 101);
 }
 
 #[tokio::test]
 async fn a_member_of_two_partnerships_claims_a_new_document_before_syncing_it() {
-    let server = start().await;
+    let server = start_required().await;
     let (owner, me) = set_up(&server).await;
     let first = id_of(&me["partnerships"][0]);
     let second = new_partnership(&owner, "Kemitraan Udara").await;
@@ -1281,45 +982,25 @@ async fn a_member_of_two_partnerships_claims_a_new_document_before_syncing_it() 
 
     // Unclaimed, a new document has no partnership to go to.
     let unclaimed = random_document_id();
-    let doc = document_with("title", "where do I go?");
-    let message =
-        automerge::sync::SyncDoc::generate_sync_message(&doc, &mut SyncState::new()).unwrap();
-    socket.send_sync(unclaimed, message.encode()).await.unwrap();
-    assert!(matches!(
-        socket.recv(TIMEOUT).await.unwrap(),
-        Message::DocUnavailable { .. }
-    ));
+    socket
+        .offer(unclaimed, &document_with("title", "where do I go?"))
+        .await
+        .unwrap();
+    socket.expect_unavailable(unclaimed).await;
 
     let id = random_document_id();
-    let path = format!("/api/partnerships/{second}/documents");
-    let claimed = owner
-        .post(&path, json!({ "document": id.to_string() }))
-        .await;
+    let claimed = owner.claim(&second, id.to_string()).await;
     expect(&claimed, 201);
     assert_eq!(
         claimed.json(),
         json!({ "document": id.to_string(), "partnership": second, "role": "owner" })
     );
     // Idempotent; the URL form is the same document.
-    expect(
-        &owner.post(&path, json!({ "document": id.url() })).await,
-        200,
-    );
+    expect(&owner.claim(&second, id.url()).await, 200);
     // Not also in the other partnership.
+    expect_error(&owner.claim(&first, id.to_string()).await, 409, "conflict");
     expect_error(
-        &owner
-            .post(
-                &format!("/api/partnerships/{first}/documents"),
-                json!({ "document": id.to_string() }),
-            )
-            .await,
-        409,
-        "conflict",
-    );
-    expect_error(
-        &owner
-            .post(&path, json!({ "document": "not-a-document" }))
-            .await,
+        &owner.claim(&second, "not-a-document").await,
         400,
         "invalid_input",
     );
@@ -1351,10 +1032,7 @@ async fn a_member_of_two_partnerships_claims_a_new_document_before_syncing_it() 
     let (viewer, _) = invite_new(&server, &owner, &second, "viewer", "vina").await;
     expect_error(
         &viewer
-            .post(
-                &path,
-                json!({ "document": random_document_id().to_string() }),
-            )
+            .claim(&second, random_document_id().to_string())
             .await,
         403,
         "forbidden",
@@ -1393,9 +1071,7 @@ async fn a_member_of_two_partnerships_claims_a_new_document_before_syncing_it() 
         .await
         .unwrap();
     expect_error(
-        &owner
-            .post(&path, json!({ "document": existing.to_string() }))
-            .await,
+        &owner.claim(&second, existing.to_string()).await,
         409,
         "conflict",
     );
@@ -1410,7 +1086,7 @@ async fn a_member_of_two_partnerships_claims_a_new_document_before_syncing_it() 
 
 #[tokio::test]
 async fn the_profile_and_password_change() {
-    let server = start().await;
+    let server = start_required().await;
     let (owner, _) = set_up(&server).await;
     let patched = owner
         .patch("/api/me", json!({ "organisation": "Yayasan Air Bersih" }))
@@ -1441,30 +1117,17 @@ async fn the_profile_and_password_change() {
     renewed.keep_cookie(&changed);
     expect(&renewed.get("/api/me").await, 200);
     let browser = Api::browser(&server);
-    expect(
-        &browser
-            .post(
-                "/api/session",
-                json!({ "username": "ayu", "password": "a brand new password" }),
-            )
-            .await,
-        200,
-    );
+    expect(&browser.sign_in("ayu", "a brand new password").await, 200);
     assert_not_logged(&["a brand new password", "not it at all"]);
 }
 
 #[tokio::test]
 async fn owners_read_the_audit_log_as_json_and_csv() {
-    let server = start().await;
+    let server = start_required().await;
     let (owner, me) = set_up(&server).await;
     let p = id_of(&me["partnerships"][0]);
     let (editor, editor_id) = invite_new(&server, &owner, &p, "editor", "eka").await;
-    owner
-        .post(
-            &format!("/api/partnerships/{p}/tokens"),
-            json!({ "label": "sensor", "role": "viewer" }),
-        )
-        .await;
+    owner.create_token(&p, "sensor", "viewer").await;
 
     let audit = owner.get(&format!("/api/partnerships/{p}/audit")).await;
     expect(&audit, 200);
@@ -1531,7 +1194,7 @@ async fn owners_read_the_audit_log_as_json_and_csv() {
 
 #[tokio::test]
 async fn every_documented_endpoint_answers() {
-    let server = start().await;
+    let server = start_required().await;
     let (owner, me) = set_up(&server).await;
     let p = id_of(&me["partnerships"][0]);
     let u = id_of(&me["user"]);
@@ -1597,17 +1260,12 @@ async fn every_documented_endpoint_answers() {
 
 #[tokio::test]
 async fn a_failing_access_store_answers_503_and_is_logged() {
-    let server = start().await;
+    let server = start_required().await;
     let (owner, _) = set_up(&server).await;
     store(&server).close().await;
     let response = owner.get("/api/me").await;
     expect_error(&response, 503, "unavailable");
-    let sign_in = Api::browser(&server)
-        .post(
-            "/api/session",
-            json!({ "username": "ayu", "password": PASSWORD }),
-        )
-        .await;
+    let sign_in = Api::browser(&server).sign_in("ayu", PASSWORD).await;
     expect_error(&sign_in, 503, "unavailable");
     assert!(logged().contains("API request failed"));
 }

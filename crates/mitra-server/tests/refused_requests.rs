@@ -12,46 +12,19 @@ use std::time::Duration;
 
 use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
 use automerge::{Automerge, ChangeHash, ReadDoc};
-use common::access::{Api, expect, logs, store};
+use common::access::{
+    Api, expect, join_with_token, partnership, partnership_of, start_required_with, token,
+};
 use common::*;
-use mitra_access::{Actor, PartnershipId, Role, Secret};
+use mitra_access::Role;
 use mitra_protocol::{DocumentId, Message};
-use mitra_server::AuthMode;
 use mitra_server::auth::MAX_REMEMBERED_MISSING;
 use mitra_server::connection::MAX_DEFERRED;
 use mitra_server::peers::PeerHandle;
-use serde_json::json;
 use tokio::time::Instant;
 
 async fn start_with_grace(grace: Duration) -> TestServer {
-    logs();
-    TestServer::start_with(|c| {
-        c.auth = AuthMode::Required;
-        c.unavailable_grace = grace;
-    })
-    .await
-}
-
-async fn partnership(server: &TestServer, name: &str) -> PartnershipId {
-    store(server)
-        .create_partnership_as_system(name)
-        .await
-        .unwrap()
-        .id
-}
-
-async fn token(server: &TestServer, p: &PartnershipId, role: Role) -> Secret {
-    store(server)
-        .create_token(&Actor::System, p, role, "test token")
-        .await
-        .unwrap()
-        .1
-}
-
-async fn join(server: &TestServer, secret: &Secret) -> RawClient {
-    RawClient::join_at(server, &format!("/sync?token={}", secret.expose()))
-        .await
-        .unwrap()
+    start_required_with(|c| c.unavailable_grace = grace).await
 }
 
 /// The first message of a peer that has nothing of a document.
@@ -90,24 +63,15 @@ fn remembers(server: &TestServer, client: &RawClient, id: &DocumentId) -> bool {
 async fn barrier(client: &mut RawClient) {
     let id = random_document_id();
     client.send_sync(id, empty_request()).await.unwrap();
-    expect_unavailable(client, id).await;
+    client.expect_unavailable(id).await;
 }
 
-/// Polls `condition` until it holds (other tasks of the server act on it).
-async fn eventually(what: &str, condition: impl Fn() -> bool) {
-    let deadline = Instant::now() + TIMEOUT;
-    while !condition() {
-        assert!(Instant::now() < deadline, "timed out: {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// Waits for `doc-unavailable` for `id` (nothing else may come first).
-async fn expect_unavailable(client: &mut RawClient, id: DocumentId) {
-    match client.recv(TIMEOUT).await.unwrap() {
-        Message::DocUnavailable { document_id, .. } => assert_eq!(document_id, id),
-        other => panic!("expected doc-unavailable for {id}, got {other:?}"),
-    }
+/// Requests `id`, which nobody has, and waits until the server refused
+/// it and handled the refusal ([`barrier`]).
+async fn request_refused(client: &mut RawClient, id: DocumentId) {
+    client.send_request(id, empty_request()).await.unwrap();
+    client.expect_unavailable(id).await;
+    barrier(client).await;
 }
 
 /// Without sending anything first: receives the sync messages the server
@@ -163,22 +127,22 @@ async fn a_document_created_after_its_request_was_refused_reaches_the_members_wh
     let server = start_with_grace(Duration::from_millis(250)).await;
     let p = partnership(&server, "Clean air").await;
     let q = partnership(&server, "Elsewhere").await;
-    let creator = token(&server, &p, Role::Editor).await;
-    let member = token(&server, &p, Role::Editor).await;
-    let reader = token(&server, &p, Role::Viewer).await;
-    let stranger = token(&server, &q, Role::Editor).await;
+    let (_, creator) = token(&server, &p, Role::Editor).await;
+    let (_, member) = token(&server, &p, Role::Editor).await;
+    let (_, reader) = token(&server, &p, Role::Viewer).await;
+    let (_, stranger) = token(&server, &q, Role::Editor).await;
     let id = random_document_id();
 
     // The stranger asks first, then a member and a viewer of the
     // partnership the document will belong to: all are told, alike, that
     // it is unavailable.
-    let mut c = join(&server, &stranger).await;
-    let mut a = join(&server, &member).await;
-    let mut v = join(&server, &reader).await;
+    let mut c = join_with_token(&server, &stranger).await;
+    let mut a = join_with_token(&server, &member).await;
+    let mut v = join_with_token(&server, &reader).await;
     for client in [&mut c, &mut a, &mut v] {
         let started = Instant::now();
         client.send_request(id, empty_request()).await.unwrap();
-        expect_unavailable(client, id).await;
+        client.expect_unavailable(id).await;
         assert!(
             started.elapsed() >= Duration::from_millis(240),
             "answered after the grace period, not {:?}",
@@ -191,16 +155,10 @@ async fn a_document_created_after_its_request_was_refused_reaches_the_members_wh
     }
 
     // A member creates it a moment later.
-    let mut b = join(&server, &creator).await;
+    let mut b = join_with_token(&server, &creator).await;
     let mut doc = document_with("title", "Late arrival");
     b.upload(id, &mut doc, &mut SyncState::new()).await.unwrap();
-    assert_eq!(
-        store(&server)
-            .document_partnership(&id.to_string())
-            .await
-            .unwrap(),
-        Some(p.clone())
-    );
+    assert_eq!(partnership_of(&server, id).await, Some(p.clone()));
 
     // The member who asked receives it without asking again, and so does
     // the viewer.
@@ -214,28 +172,13 @@ async fn a_document_created_after_its_request_was_refused_reaches_the_members_wh
     put(&mut doc, "title", "Edited");
     let mut state = SyncState::new();
     b.upload(id, &mut doc, &mut state).await.unwrap();
-    let mut a2 = join(&server, &member).await;
+    let mut a2 = join_with_token(&server, &member).await;
     let fetched = a2.fetch_document(id).await.unwrap();
     assert_eq!(get_str(&fetched, "title").as_deref(), Some("Edited"));
     let mut defaced = seen;
     put(&mut defaced, "title", "Defaced");
-    let mut message = defaced
-        .generate_sync_message(&mut SyncState::new())
-        .unwrap();
-    message.changes = vec![
-        defaced
-            .get_last_local_change()
-            .unwrap()
-            .raw_bytes()
-            .to_vec(),
-    ]
-    .into();
-    v.send_sync(id, message.encode()).await.unwrap();
-    let mut told = false;
-    while let Event::Message(m) = v.next_event(Duration::from_millis(800)).await {
-        told |= matches!(m, Message::Error { ref message, .. } if message.contains("read-only"));
-    }
-    assert!(told, "the viewer is told the document is read-only for it");
+    v.push_refused_as_read_only(id, &defaced, Duration::from_millis(800))
+        .await;
     let fetched = a2.fetch_document(id).await.unwrap();
     assert_eq!(get_str(&fetched, "title").as_deref(), Some("Edited"));
 
@@ -256,38 +199,29 @@ async fn a_document_claimed_through_the_api_reaches_the_member_who_asked_once_it
     let server = start_with_grace(Duration::from_millis(250)).await;
     let p = partnership(&server, "Schools").await;
     let q = partnership(&server, "Agencies").await;
-    let creator = token(&server, &p, Role::Editor).await;
-    let member = token(&server, &p, Role::Editor).await;
-    let stranger = token(&server, &q, Role::Editor).await;
+    let (_, creator) = token(&server, &p, Role::Editor).await;
+    let (_, member) = token(&server, &p, Role::Editor).await;
+    let (_, stranger) = token(&server, &q, Role::Editor).await;
     let id = random_document_id();
 
-    let mut a = join(&server, &member).await;
-    a.send_request(id, empty_request()).await.unwrap();
-    expect_unavailable(&mut a, id).await;
-    barrier(&mut a).await;
+    let mut a = join_with_token(&server, &member).await;
+    request_refused(&mut a, id).await;
     assert!(remembers(&server, &a, &id));
 
     // The creator claims the id first (as the browser does), and syncs
     // only later: nothing is sent while the document has no content.
     let api = Api::script(&server, creator.expose());
-    let claimed = api
-        .post(
-            &format!("/api/partnerships/{p}/documents"),
-            json!({ "document": id.to_string() }),
-        )
-        .await;
+    let claimed = api.claim(&p, id.to_string()).await;
     expect(&claimed, 201);
     expect_nothing_about(&mut a, id, Duration::from_millis(400)).await;
     assert!(remembers(&server, &a, &id));
     // A stranger who asks now (the document belongs to a partnership) is
     // refused alike and not remembered.
-    let mut c = join(&server, &stranger).await;
-    c.send_request(id, empty_request()).await.unwrap();
-    expect_unavailable(&mut c, id).await;
-    barrier(&mut c).await;
+    let mut c = join_with_token(&server, &stranger).await;
+    request_refused(&mut c, id).await;
     assert!(!remembers(&server, &c, &id));
 
-    let mut b = join(&server, &creator).await;
+    let mut b = join_with_token(&server, &creator).await;
     let mut doc = document_with("name", "Claimed first");
     b.upload(id, &mut doc, &mut SyncState::new()).await.unwrap();
     let got = receive_unasked(&mut a, id, &doc.get_heads()).await;
@@ -299,12 +233,10 @@ async fn a_document_claimed_through_the_api_reaches_the_member_who_asked_once_it
 async fn a_requester_that_created_the_document_itself_is_not_sent_it_twice() {
     let server = start_with_grace(Duration::from_millis(100)).await;
     let p = partnership(&server, "Self made").await;
-    let editor = token(&server, &p, Role::Editor).await;
+    let (_, editor) = token(&server, &p, Role::Editor).await;
     let id = random_document_id();
-    let mut a = join(&server, &editor).await;
-    a.send_request(id, empty_request()).await.unwrap();
-    expect_unavailable(&mut a, id).await;
-    barrier(&mut a).await;
+    let mut a = join_with_token(&server, &editor).await;
+    request_refused(&mut a, id).await;
     assert!(remembers(&server, &a, &id));
     // The same connection then creates it: it syncs as usual, and the
     // memory of the refusal is spent without a second session.
@@ -315,13 +247,7 @@ async fn a_requester_that_created_the_document_itself_is_not_sent_it_twice() {
     put(&mut doc, "k", "w");
     a.upload(id, &mut doc, &mut state).await.unwrap();
     // Nothing more arrives: no second copy of the document.
-    for m in {
-        let mut out = Vec::new();
-        while let Event::Message(m) = a.next_event(Duration::from_millis(400)).await {
-            out.push(m);
-        }
-        out
-    } {
+    for m in a.drain(Duration::from_millis(400)).await {
         if let Message::Sync(m) = m {
             let decoded = SyncMessage::decode(&m.data).unwrap();
             assert!(
@@ -337,8 +263,8 @@ async fn a_refused_request_waits_its_grace_without_holding_up_the_connection() {
     let grace = Duration::from_millis(250);
     let server = start_with_grace(grace).await;
     let p = partnership(&server, "Busy").await;
-    let editor = token(&server, &p, Role::Editor).await;
-    let mut a = join(&server, &editor).await;
+    let (_, editor) = token(&server, &p, Role::Editor).await;
+    let mut a = join_with_token(&server, &editor).await;
     let existing = random_document_id();
     let mut doc = document_with("k", "v");
     let mut state = SyncState::new();
@@ -389,8 +315,8 @@ async fn a_later_sync_for_the_same_document_settles_its_request_first() {
     // A long grace, so that settling early is unmistakable.
     let server = start_with_grace(Duration::from_secs(3)).await;
     let p = partnership(&server, "Order").await;
-    let editor = token(&server, &p, Role::Editor).await;
-    let mut a = join(&server, &editor).await;
+    let (_, editor) = token(&server, &p, Role::Editor).await;
+    let mut a = join_with_token(&server, &editor).await;
     let id = random_document_id();
     let started = Instant::now();
     a.send_request(id, empty_request()).await.unwrap();
@@ -401,21 +327,15 @@ async fn a_later_sync_for_the_same_document_settles_its_request_first() {
     a.send_sync(id, first.encode()).await.unwrap();
     // The request is answered first, at once, then the sync is handled:
     // it creates the document.
-    expect_unavailable(&mut a, id).await;
+    a.expect_unavailable(id).await;
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "settled without the rest of the grace: {:?}",
         started.elapsed()
     );
     a.upload(id, &mut doc, &mut state).await.unwrap();
-    assert_eq!(
-        store(&server)
-            .document_partnership(&id.to_string())
-            .await
-            .unwrap(),
-        Some(p)
-    );
-    let mut other = join(&server, &editor).await;
+    assert_eq!(partnership_of(&server, id).await, Some(p));
+    let mut other = join_with_token(&server, &editor).await;
     let fetched = other.fetch_document(id).await.unwrap();
     assert_eq!(get_str(&fetched, "from").as_deref(), Some("another tab"));
 }
@@ -425,8 +345,8 @@ async fn set_aside_requests_and_remembered_refusals_are_bounded() {
     let grace = Duration::from_millis(300);
     let server = start_with_grace(grace).await;
     let p = partnership(&server, "Flood").await;
-    let editor = token(&server, &p, Role::Editor).await;
-    let mut a = join(&server, &editor).await;
+    let (_, editor) = token(&server, &p, Role::Editor).await;
+    let mut a = join_with_token(&server, &editor).await;
     let mut existing = Vec::new();
     for _ in 0..2 {
         let id = random_document_id();

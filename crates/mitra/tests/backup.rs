@@ -32,7 +32,7 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 // Running the binary
 // ---------------------------------------------------------------------------
 
-use common::{arg, fails, lines, succeeds};
+use common::{arg, fails, fails_saying, lines, succeeds, succeeds_saying};
 
 /// `mitra` with `args`, in `cwd`, with no MITRA_* setting from outside.
 fn command(cwd: &Path, args: &[&str]) -> Command {
@@ -176,6 +176,18 @@ async fn open(url: &StorageUrl) -> Arc<dyn Storage> {
         .unwrap_or_else(|e| panic!("opening {url}: {e}"))
 }
 
+/// `mitra restore --in FILE` into `to` (`--data-dir DIR` or `--storage
+/// URL`, and any other argument), run in `cwd`.
+fn restore(cwd: &Path, file: &Path, to: &[&str]) -> Output {
+    mitra(cwd, &[&["restore", "--in", arg(file)], to].concat())
+}
+
+/// `mitra backup` of `from` (`--data-dir DIR` or `--storage URL`, and any
+/// other argument) `--out FILE`, run in `cwd`.
+fn backup(cwd: &Path, from: &[&str], file: &Path) -> Output {
+    mitra(cwd, &[&["backup"], from, &["--out", arg(file)]].concat())
+}
+
 /// An editor API token (its secret) for the partnership whose charter is
 /// `charter` (a URL or bare id), created with `mitra token create` in
 /// `data_dir` (whose server created the demo with auth = required).
@@ -192,22 +204,46 @@ fn editor_token(data_dir: &Path, charter: &str) -> String {
         .and_then(|l| l.split('\t').next())
         .unwrap_or_else(|| panic!("no partnership has the charter {charter}: {listed}"))
         .to_owned();
-    let secret = succeeds(&mitra(
+    cli_token(
+        cwd,
+        data_dir,
+        &partnership,
+        "editor",
+        &["--label", "backup test"],
+    )
+}
+
+/// Creates a token of `partnership` with `role` (and `extra` arguments)
+/// with `mitra token create` in `cwd`; returns its secret.
+fn cli_token(cwd: &Path, dir: &Path, partnership: &str, role: &str, extra: &[&str]) -> String {
+    let args = [
+        "token",
+        "create",
+        "--data-dir",
+        arg(dir),
+        "--partnership",
+        partnership,
+        "--role",
+        role,
+    ];
+    succeeds(&mitra(cwd, &[&args[..], extra].concat()))
+        .trim()
+        .to_owned()
+}
+
+/// What `mitra token list` says about `partnership`'s tokens.
+fn token_list(cwd: &Path, dir: &Path, partnership: &PartnershipId) -> String {
+    succeeds(&mitra(
         cwd,
         &[
             "token",
-            "create",
+            "list",
             "--data-dir",
-            arg(data_dir),
+            arg(dir),
             "--partnership",
-            &partnership,
-            "--role",
-            "editor",
-            "--label",
-            "backup test",
+            partnership.as_str(),
         ],
-    ));
-    secret.trim().to_owned()
+    ))
 }
 
 /// `ws_url` with an API token.
@@ -408,11 +444,12 @@ async fn a_backup_taken_mid_editing_restores_every_document_identically() {
         .unwrap()
     };
     let edits_during = edits.load(Ordering::SeqCst) - edits_before;
-    let out = succeeds(&backup);
-    assert!(out.contains("Backed up 6 document(s)"), "{out}");
-    assert!(
-        out.contains("Access control included: 0 user(s), 2 partnership(s), 2 active API token(s), 6 document owner(s)"),
-        "{out}"
+    succeeds_saying(
+        &backup,
+        &[
+            "Backed up 6 document(s)",
+            "Access control included: 0 user(s), 2 partnership(s), 2 active API token(s), 6 document owner(s)",
+        ],
     );
     assert!(
         edits_during > 0,
@@ -443,13 +480,14 @@ async fn a_backup_taken_mid_editing_restores_every_document_identically() {
 
     // Restore into a fresh data directory: every document identical.
     let restored = tmp.path().join("restored");
-    let out = succeeds(&mitra(
-        tmp.path(),
-        &["restore", "--in", arg(&file), "--data-dir", arg(&restored)],
-    ));
-    assert!(out.contains("Restored 6 document(s)"), "{out}");
-    assert!(out.contains("the backup's storage id"), "{out}");
-    assert!(out.contains("Restored access control"), "{out}");
+    succeeds_saying(
+        &restore(tmp.path(), &file, &["--data-dir", arg(&restored)]),
+        &[
+            "Restored 6 document(s)",
+            "the backup's storage id",
+            "Restored access control",
+        ],
+    );
     let (restored_docs, restored_id) = sqlite_contents(&restored).await;
     let backed_up_docs: BTreeMap<_, _> = backed_up
         .iter()
@@ -490,67 +528,39 @@ async fn restore_refuses_a_non_empty_target_and_replaces_it_with_force() {
     demo(&a, "en");
     demo(&b, "id");
     let file = tmp.path().join("a.backup");
-    succeeds(&mitra(
-        tmp.path(),
-        &["backup", "--data-dir", arg(&a), "--out", arg(&file)],
-    ));
+    succeeds(&backup(tmp.path(), &["--data-dir", arg(&a)], &file));
     // An existing backup file is not overwritten unless --force.
-    let err = fails(&mitra(
+    fails_saying(
+        &backup(tmp.path(), &["--data-dir", arg(&a)], &file),
+        &["already exists"],
+    );
+    succeeds(&backup(
         tmp.path(),
-        &["backup", "--data-dir", arg(&a), "--out", arg(&file)],
-    ));
-    assert!(err.contains("already exists"), "{err}");
-    succeeds(&mitra(
-        tmp.path(),
-        &[
-            "backup",
-            "--data-dir",
-            arg(&a),
-            "--out",
-            arg(&file),
-            "--force",
-        ],
+        &["--data-dir", arg(&a), "--force"],
+        &file,
     ));
 
     let (a_docs, a_id) = sqlite_contents(&a).await;
     let (b_docs, b_id) = sqlite_contents(&b).await;
     assert_ne!(a_id, b_id);
-    let err = fails(&mitra(
-        tmp.path(),
-        &["restore", "--in", arg(&file), "--data-dir", arg(&b)],
-    ));
-    assert!(err.contains("already holds 3 document(s)"), "{err}");
-    assert!(err.contains("--force"), "{err}");
+    fails_saying(
+        &restore(tmp.path(), &file, &["--data-dir", arg(&b)]),
+        &["already holds 3 document(s)", "--force"],
+    );
     assert_eq!(sqlite_contents(&b).await, (b_docs, b_id));
 
     // Not while a server has it open, not even with --force.
     let in_use = SqliteStorage::open(&b).await.unwrap();
-    let err = fails(&mitra(
-        tmp.path(),
-        &[
-            "restore",
-            "--in",
-            arg(&file),
-            "--data-dir",
-            arg(&b),
-            "--force",
-        ],
-    ));
-    assert!(err.contains("in use by another process"), "{err}");
+    fails_saying(
+        &restore(tmp.path(), &file, &["--data-dir", arg(&b), "--force"]),
+        &["in use by another process"],
+    );
     in_use.close().await;
 
-    let out = succeeds(&mitra(
-        tmp.path(),
-        &[
-            "restore",
-            "--in",
-            arg(&file),
-            "--data-dir",
-            arg(&b),
-            "--force",
-        ],
-    ));
-    assert!(out.contains("Restored 3 document(s)"), "{out}");
+    succeeds_saying(
+        &restore(tmp.path(), &file, &["--data-dir", arg(&b), "--force"]),
+        &["Restored 3 document(s)"],
+    );
     assert_eq!(sqlite_contents(&b).await, (a_docs.clone(), a_id.clone()));
     assert!(
         std::fs::read_dir(&b).unwrap().all(|e| !e
@@ -563,18 +573,14 @@ async fn restore_refuses_a_non_empty_target_and_replaces_it_with_force() {
 
     // A copy for running next to the original gets a storage id of its own.
     let copy = tmp.path().join("copy");
-    let out = succeeds(&mitra(
-        tmp.path(),
-        &[
-            "restore",
-            "--in",
-            arg(&file),
-            "--data-dir",
-            arg(&copy),
-            "--new-storage-id",
-        ],
-    ));
-    assert!(out.contains("a new storage id"), "{out}");
+    succeeds_saying(
+        &restore(
+            tmp.path(),
+            &file,
+            &["--data-dir", arg(&copy), "--new-storage-id"],
+        ),
+        &["a new storage id"],
+    );
     let (copy_docs, copy_id) = sqlite_contents(&copy).await;
     assert_eq!(copy_docs, a_docs);
     assert_ne!(copy_id, a_id);
@@ -586,10 +592,7 @@ async fn a_damaged_backup_is_refused_with_a_clear_message() {
     let source = tmp.path().join("source");
     demo(&source, "both");
     let good = tmp.path().join("good.backup");
-    succeeds(&mitra(
-        tmp.path(),
-        &["backup", "--data-dir", arg(&source), "--out", arg(&good)],
-    ));
+    succeeds(&backup(tmp.path(), &["--data-dir", arg(&source)], &good));
     let target = tmp.path().join("target");
     let nothing_restored = |what: &str| {
         assert!(
@@ -601,10 +604,7 @@ async fn a_damaged_backup_is_refused_with_a_clear_message() {
     // Not a database at all.
     let junk = tmp.path().join("junk.backup");
     std::fs::write(&junk, b"this is not a backup, just some text".repeat(200)).unwrap();
-    let err = fails(&mitra(
-        tmp.path(),
-        &["restore", "--in", arg(&junk), "--data-dir", arg(&target)],
-    ));
+    let err = fails(&restore(tmp.path(), &junk, &["--data-dir", arg(&target)]));
     assert!(
         err.contains("is not a Mitra database or backup: file is not a database"),
         "{err}"
@@ -612,28 +612,24 @@ async fn a_damaged_backup_is_refused_with_a_clear_message() {
     nothing_restored("junk");
 
     // A missing file.
-    let err = fails(&mitra(
-        tmp.path(),
-        &[
-            "restore",
-            "--in",
-            arg(&tmp.path().join("nowhere.backup")),
-            "--data-dir",
-            arg(&target),
-        ],
-    ));
-    assert!(err.contains("does not exist"), "{err}");
+    fails_saying(
+        &restore(
+            tmp.path(),
+            &tmp.path().join("nowhere.backup"),
+            &["--data-dir", arg(&target)],
+        ),
+        &["does not exist"],
+    );
     nothing_restored("missing");
 
     // A backup cut short (a partial copy).
     let bytes = std::fs::read(&good).unwrap();
     let cut = tmp.path().join("cut.backup");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
-    let err = fails(&mitra(
-        tmp.path(),
-        &["restore", "--in", arg(&cut), "--data-dir", arg(&target)],
-    ));
-    assert!(err.contains("is damaged"), "{err}");
+    fails_saying(
+        &restore(tmp.path(), &cut, &["--data-dir", arg(&target)]),
+        &["is damaged"],
+    );
     nothing_restored("cut");
 
     // A sound file whose documents are damaged: two documents, one cut
@@ -671,9 +667,10 @@ async fn a_damaged_backup_is_refused_with_a_clear_message() {
         .unwrap();
         (docs[1].clone(), docs[4].clone())
     };
-    let err = fails(&mitra(
+    let err = fails(&restore(
         tmp.path(),
-        &["restore", "--in", arg(&damaged), "--data-dir", arg(&target)],
+        &damaged,
+        &["--data-dir", arg(&target)],
     ));
     assert!(
         err.contains("is damaged: 2 of 6 document(s) cannot be loaded"),
@@ -685,30 +682,10 @@ async fn a_damaged_backup_is_refused_with_a_clear_message() {
     nothing_restored("damaged documents");
 
     // The good one restores.
-    let out = succeeds(&mitra(
-        tmp.path(),
-        &["restore", "--in", arg(&good), "--data-dir", arg(&target)],
-    ));
-    assert!(out.contains("Restored 6 document(s)"), "{out}");
-}
-
-/// Creates an editor or viewer token with the CLI; returns its secret.
-fn cli_token(cwd: &Path, dir: &Path, partnership: &PartnershipId, role: &str) -> String {
-    succeeds(&mitra(
-        cwd,
-        &[
-            "token",
-            "create",
-            "--data-dir",
-            arg(dir),
-            "--partnership",
-            partnership.as_str(),
-            "--role",
-            role,
-        ],
-    ))
-    .trim()
-    .to_owned()
+    succeeds_saying(
+        &restore(tmp.path(), &good, &["--data-dir", arg(&target)]),
+        &["Restored 6 document(s)"],
+    );
 }
 
 /// Whether the data directory holds an access store.
@@ -765,8 +742,8 @@ async fn access_control_is_backed_up_and_restored_without_sessions() {
         .await
         .unwrap();
     store.close().await;
-    let editor = cli_token(tmp.path(), &live, &partnership.id, "editor");
-    let viewer = cli_token(tmp.path(), &live, &partnership.id, "viewer");
+    let editor = cli_token(tmp.path(), &live, partnership.id.as_str(), "editor", &[]);
+    let viewer = cli_token(tmp.path(), &live, partnership.id.as_str(), "viewer", &[]);
     let store = AccessStore::open(&live).await.unwrap();
     let Some(Principal::Token { token_id, .. }) = store
         .token_principal(&Secret::from_presented(viewer.clone()))
@@ -778,28 +755,16 @@ async fn access_control_is_backed_up_and_restored_without_sessions() {
     store.revoke_token(&owner, &token_id).await.unwrap();
     let audit_before = store.audit(&partnership.id, None).await.unwrap();
     store.close().await;
-    let tokens_before = succeeds(&mitra(
-        tmp.path(),
-        &[
-            "token",
-            "list",
-            "--data-dir",
-            arg(&live),
-            "--partnership",
-            partnership.id.as_str(),
-        ],
-    ));
+    let tokens_before = token_list(tmp.path(), &live, &partnership.id);
 
     // The backup includes it, and is private.
     let file = tmp.path().join("with-access.backup");
-    let out = succeeds(&mitra(
-        tmp.path(),
-        &["backup", "--data-dir", arg(&live), "--out", arg(&file)],
-    ));
-    assert!(out.contains("Backed up 3 document(s)"), "{out}");
-    assert!(
-        out.contains("Access control included: 1 user(s), 2 partnership(s), 1 active API token(s), 3 document owner(s)"),
-        "{out}"
+    succeeds_saying(
+        &backup(tmp.path(), &["--data-dir", arg(&live)], &file),
+        &[
+            "Backed up 3 document(s)",
+            "Access control included: 1 user(s), 2 partnership(s), 1 active API token(s), 3 document owner(s)",
+        ],
     );
     #[cfg(unix)]
     {
@@ -857,39 +822,23 @@ async fn access_control_is_backed_up_and_restored_without_sessions() {
         .unwrap();
     }
     let nowhere = tmp.path().join("nowhere");
-    let err = fails(&mitra(
-        tmp.path(),
-        &[
-            "restore",
-            "--in",
-            arg(&damaged),
-            "--data-dir",
-            arg(&nowhere),
-        ],
-    ));
-    assert!(err.contains("does not match its checksum"), "{err}");
+    fails_saying(
+        &restore(tmp.path(), &damaged, &["--data-dir", arg(&nowhere)]),
+        &["does not match its checksum"],
+    );
     assert!(!nowhere.exists(), "nothing was written");
 
     // Restored into an empty data directory: everything but the session.
     let restored = tmp.path().join("restored");
-    let out = succeeds(&mitra(
-        tmp.path(),
-        &["restore", "--in", arg(&file), "--data-dir", arg(&restored)],
-    ));
-    assert!(out.contains("Restored 3 document(s)"), "{out}");
-    assert!(out.contains("Restored access control into"), "{out}");
-    assert!(out.contains("Sessions are not restored"), "{out}");
-    let tokens_after = succeeds(&mitra(
-        tmp.path(),
+    succeeds_saying(
+        &restore(tmp.path(), &file, &["--data-dir", arg(&restored)]),
         &[
-            "token",
-            "list",
-            "--data-dir",
-            arg(&restored),
-            "--partnership",
-            partnership.id.as_str(),
+            "Restored 3 document(s)",
+            "Restored access control into",
+            "Sessions are not restored",
         ],
-    ));
+    );
+    let tokens_after = token_list(tmp.path(), &restored, &partnership.id);
     assert_eq!(tokens_after, tokens_before);
     assert!(
         tokens_after.contains("\teditor\tactive\t"),
@@ -979,41 +928,23 @@ async fn access_control_is_backed_up_and_restored_without_sessions() {
         .await
         .unwrap();
     store.close().await;
-    let err = fails(&mitra(
-        tmp.path(),
-        &["restore", "--in", arg(&file), "--data-dir", arg(&other)],
-    ));
-    assert!(err.contains("already holds access control"), "{err}");
-    assert!(err.contains("--force"), "{err}");
+    fails_saying(
+        &restore(tmp.path(), &file, &["--data-dir", arg(&other)]),
+        &["already holds access control", "--force"],
+    );
     assert!(!other.join("mitra.sqlite3").exists(), "nothing was written");
     // Not while a server has it open, not even with --force.
     let in_use = AccessStore::open(&other).await.unwrap();
-    let err = fails(&mitra(
-        tmp.path(),
-        &[
-            "restore",
-            "--in",
-            arg(&file),
-            "--data-dir",
-            arg(&other),
-            "--force",
-        ],
-    ));
-    assert!(err.contains("in use by another process"), "{err}");
+    fails_saying(
+        &restore(tmp.path(), &file, &["--data-dir", arg(&other), "--force"]),
+        &["in use by another process"],
+    );
     in_use.close().await;
     // With --force it is replaced by the backup's.
-    let out = succeeds(&mitra(
-        tmp.path(),
-        &[
-            "restore",
-            "--in",
-            arg(&file),
-            "--data-dir",
-            arg(&other),
-            "--force",
-        ],
-    ));
-    assert!(out.contains("Restored access control"), "{out}");
+    succeeds_saying(
+        &restore(tmp.path(), &file, &["--data-dir", arg(&other), "--force"]),
+        &["Restored access control"],
+    );
     let store = AccessStore::open(&other).await.unwrap();
     assert!(store.user_by_username("budi").await.unwrap().is_none());
     assert!(store.user_by_username("ayu").await.unwrap().is_some());
@@ -1040,11 +971,10 @@ async fn a_backup_without_access_control_and_format_1_backups_still_restore() {
     }
     assert!(!has_access_store(&source));
     let file = tmp.path().join("documents-only.backup");
-    let out = succeeds(&mitra(
-        tmp.path(),
-        &["backup", "--data-dir", arg(&source), "--out", arg(&file)],
-    ));
-    assert!(out.contains("Access control: none"), "{out}");
+    succeeds_saying(
+        &backup(tmp.path(), &["--data-dir", arg(&source)], &file),
+        &["Access control: none"],
+    );
     // As Mitra wrote backups before access control.
     {
         let conn = rusqlite::Connection::open(&file).unwrap();
@@ -1059,13 +989,14 @@ async fn a_backup_without_access_control_and_format_1_backups_still_restore() {
     let store = AccessStore::open(&target).await.unwrap();
     let partnership = store.create_partnership_as_system("Kept").await.unwrap();
     store.close().await;
-    let out = succeeds(&mitra(
-        tmp.path(),
-        &["restore", "--in", arg(&file), "--data-dir", arg(&target)],
-    ));
-    assert!(out.contains("Restored 3 document(s)"), "{out}");
-    assert!(out.contains("The backup holds no access control"), "{out}");
-    assert!(out.contains("was left as it was"), "{out}");
+    succeeds_saying(
+        &restore(tmp.path(), &file, &["--data-dir", arg(&target)]),
+        &[
+            "Restored 3 document(s)",
+            "The backup holds no access control",
+            "was left as it was",
+        ],
+    );
     let store = AccessStore::open(&target).await.unwrap();
     assert_eq!(
         store
@@ -1314,16 +1245,14 @@ async fn migrate_backup_and_restore_through_postgres_keep_every_document() {
 
     // A backup of PostgreSQL (through the Storage trait) ...
     let file = tmp.path().join("pg.backup");
-    let backup = mitra(
-        tmp.path(),
-        &["backup", "--storage", &pg, "--out", arg(&file)],
-    );
-    let out = succeeds(&backup);
-    assert!(out.contains("Backed up 6 document(s)"), "{out}");
+    let backed_up_pg = backup(tmp.path(), &["--storage", &pg], &file);
     // Without --access-dir, it says access control is not in it.
-    assert!(out.contains("Access control: not included"), "{out}");
+    succeeds_saying(
+        &backed_up_pg,
+        &["Backed up 6 document(s)", "Access control: not included"],
+    );
     assert!(
-        String::from_utf8_lossy(&backup.stderr).contains("--access-dir"),
+        String::from_utf8_lossy(&backed_up_pg.stderr).contains("--access-dir"),
         "a warning names --access-dir"
     );
     let (backed_up, backup_id) = backup_contents(&file).await;
@@ -1341,23 +1270,18 @@ async fn migrate_backup_and_restore_through_postgres_keep_every_document() {
     );
 
     // ... restored into another PostgreSQL database, and into SQLite.
-    let out = succeeds(&mitra(
-        tmp.path(),
-        &["restore", "--in", arg(&file), "--storage", &second.url],
-    ));
-    assert!(out.contains("Restored 6 document(s)"), "{out}");
+    succeeds_saying(
+        &restore(tmp.path(), &file, &["--storage", &second.url]),
+        &["Restored 6 document(s)"],
+    );
     assert_eq!(docs_at(&second.url()).await, src_docs);
-    let err = fails(&mitra(
-        tmp.path(),
-        &["restore", "--in", arg(&file), "--storage", &second.url],
-    ));
-    assert!(err.contains("already holds 6 document(s)"), "{err}");
+    fails_saying(
+        &restore(tmp.path(), &file, &["--storage", &second.url]),
+        &["already holds 6 document(s)"],
+    );
 
     let restored = tmp.path().join("restored");
-    succeeds(&mitra(
-        tmp.path(),
-        &["restore", "--in", arg(&file), "--data-dir", arg(&restored)],
-    ));
+    succeeds(&restore(tmp.path(), &file, &["--data-dir", arg(&restored)]));
     let (restored_docs, restored_id) = sqlite_contents(&restored).await;
     assert_eq!(restored_docs, src_docs);
     assert_eq!(restored_id, pg_id);
@@ -1372,49 +1296,37 @@ async fn migrate_backup_and_restore_through_postgres_keep_every_document() {
         .unwrap();
     store.close().await;
     let with_access = tmp.path().join("pg-with-access.backup");
-    let out = succeeds(&mitra(
-        tmp.path(),
-        &[
-            "backup",
-            "--storage",
-            &pg,
-            "--access-dir",
-            arg(&server_dir),
-            "--out",
-            arg(&with_access),
-        ],
-    ));
-    assert!(
-        out.contains("Access control included: 0 user(s), 1 partnership(s)"),
-        "{out}"
+    succeeds_saying(
+        &backup(
+            tmp.path(),
+            &["--storage", &pg, "--access-dir", arg(&server_dir)],
+            &with_access,
+        ),
+        &["Access control included: 0 user(s), 1 partnership(s)"],
     );
-    let err = fails(&mitra(
-        tmp.path(),
-        &[
-            "restore",
-            "--in",
-            arg(&with_access),
-            "--storage",
-            &second.url,
-            "--force",
-        ],
-    ));
-    assert!(err.contains("give --access-dir"), "{err}");
+    fails_saying(
+        &restore(
+            tmp.path(),
+            &with_access,
+            &["--storage", &second.url, "--force"],
+        ),
+        &["give --access-dir"],
+    );
     let restored_dir = tmp.path().join("restored-server-dir");
-    let out = succeeds(&mitra(
-        tmp.path(),
-        &[
-            "restore",
-            "--in",
-            arg(&with_access),
-            "--storage",
-            &second.url,
-            "--access-dir",
-            arg(&restored_dir),
-            "--force",
-        ],
-    ));
-    assert!(out.contains("Restored access control"), "{out}");
+    succeeds_saying(
+        &restore(
+            tmp.path(),
+            &with_access,
+            &[
+                "--storage",
+                &second.url,
+                "--access-dir",
+                arg(&restored_dir),
+                "--force",
+            ],
+        ),
+        &["Restored access control"],
+    );
     let store = AccessStore::open(&restored_dir).await.unwrap();
     assert!(store.partnership(&partnership.id).await.unwrap().is_some());
     store.close().await;

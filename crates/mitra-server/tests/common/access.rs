@@ -1,19 +1,29 @@
 //! Helpers for tests of access control (`auth = required`): captured
-//! server logs, joining `/sync` with a session cookie, upgrade statuses,
-//! and a small client of the JSON API that plays a browser (cookie and
+//! server logs, partnerships, tokens and accounts made in the access
+//! store, joining `/sync` with a token or a session cookie, upgrade
+//! statuses, and a small client of the JSON API that plays a browser (cookie and
 //! `Origin`) or a script (`Authorization: Bearer`).
 
+use std::fmt::Display;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use mitra_access::{AccessStore, Secret};
-use serde_json::Value;
+use mitra_access::{
+    AccessOptions, AccessStore, Actor, ManualClock, NewUser, PartnershipId, Role, Secret,
+    TokenInfo, User,
+};
+use mitra_protocol::DocumentId;
+use mitra_server::{AuthMode, ServerConfig};
+use serde::Serialize;
+use serde_json::{Value, json};
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{
+    self, client::IntoClientRequest, handshake::client::Response, http::HeaderName,
+};
 
-use super::{HttpResponse, RawClient, TIMEOUT, TestServer, http_request, unique_peer};
+use super::{HttpResponse, RawClient, TIMEOUT, TestServer, Ws, http_request, unique_peer};
 
 /// Everything the server logs in this test binary (installs the capture
 /// on first use).
@@ -64,6 +74,30 @@ pub fn assert_not_logged(secrets: &[&str]) {
     }
 }
 
+/// A server with `auth = required` (capturing the logs).
+pub async fn start_required() -> TestServer {
+    start_required_with(|_| {}).await
+}
+
+/// A server with `auth = required` (capturing the logs), after `tweak`
+/// adjusted the rest of its configuration.
+pub async fn start_required_with(tweak: impl FnOnce(&mut ServerConfig)) -> TestServer {
+    logs();
+    TestServer::start_with(|c| {
+        c.auth = AuthMode::Required;
+        tweak(c);
+    })
+    .await
+}
+
+/// Access options whose clock is `clock` (for a test that moves time).
+pub fn clocked(clock: &ManualClock) -> AccessOptions {
+    AccessOptions {
+        clock: Arc::new(clock.clone()),
+        ..AccessOptions::default()
+    }
+}
+
 /// The access store of a server started with `auth = required`.
 pub fn store(server: &TestServer) -> &AccessStore {
     server.shared.access.as_deref().unwrap()
@@ -84,19 +118,7 @@ pub fn cookie_header(session: &Secret) -> String {
 /// Upgrades `/sync`-like `path` with extra `headers`, without joining
 /// (panics if the upgrade is refused).
 pub async fn connect_with(server: &TestServer, path: &str, headers: &[(&str, &str)]) -> RawClient {
-    let mut request = format!("ws://{}{path}", server.addr)
-        .into_client_request()
-        .unwrap();
-    for (name, value) in headers {
-        request
-            .headers_mut()
-            .append(hyper_header_name(name), value.parse().unwrap());
-    }
-    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    let (ws, _) = tokio::time::timeout(TIMEOUT, tokio_tungstenite::client_async(request, stream))
-        .await
-        .unwrap()
-        .unwrap();
+    let (ws, _) = upgrade(server, path, headers).await.unwrap();
     RawClient {
         ws,
         peer_id: mitra_protocol::PeerId::new(""),
@@ -105,8 +127,26 @@ pub async fn connect_with(server: &TestServer, path: &str, headers: &[(&str, &st
     }
 }
 
-fn hyper_header_name(name: &str) -> tokio_tungstenite::tungstenite::http::HeaderName {
-    tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes()).unwrap()
+/// The WebSocket handshake at `path` with extra `headers` (failing the
+/// test if it does not end in time).
+async fn upgrade(
+    server: &TestServer,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> Result<(Ws, Response), tungstenite::Error> {
+    let mut request = format!("ws://{}{path}", server.addr)
+        .into_client_request()
+        .unwrap();
+    for (name, value) in headers {
+        request.headers_mut().append(
+            HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            value.parse().unwrap(),
+        );
+    }
+    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    tokio::time::timeout(TIMEOUT, tokio_tungstenite::client_async(request, stream))
+        .await
+        .unwrap()
 }
 
 /// The HTTP status of a WebSocket upgrade at `path` with extra `headers`
@@ -116,21 +156,9 @@ pub async fn upgrade_status_headers(
     path: &str,
     headers: &[(&str, &str)],
 ) -> u16 {
-    let mut request = format!("ws://{}{path}", server.addr)
-        .into_client_request()
-        .unwrap();
-    for (name, value) in headers {
-        request
-            .headers_mut()
-            .append(hyper_header_name(name), value.parse().unwrap());
-    }
-    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    match tokio::time::timeout(TIMEOUT, tokio_tungstenite::client_async(request, stream))
-        .await
-        .unwrap()
-    {
+    match upgrade(server, path, headers).await {
         Ok((_, response)) => response.status().as_u16(),
-        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
+        Err(tungstenite::Error::Http(response)) => response.status().as_u16(),
         Err(e) => panic!("upgrade failed: {e}"),
     }
 }
@@ -143,28 +171,11 @@ pub async fn upgrade_status_with(
     origin: Option<&str>,
     cookie: Option<&str>,
 ) -> u16 {
-    let mut request = format!("ws://{}{path}", server.addr)
-        .into_client_request()
-        .unwrap();
-    if let Some(origin) = origin {
-        request
-            .headers_mut()
-            .insert("Origin", origin.parse().unwrap());
-    }
-    if let Some(cookie) = cookie {
-        request
-            .headers_mut()
-            .insert("Cookie", cookie.parse().unwrap());
-    }
-    let stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    match tokio::time::timeout(TIMEOUT, tokio_tungstenite::client_async(request, stream))
-        .await
-        .unwrap()
-    {
-        Ok((_, response)) => response.status().as_u16(),
-        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
-        Err(e) => panic!("upgrade failed: {e}"),
-    }
+    let headers: Vec<(&str, &str)> = [("Origin", origin), ("Cookie", cookie)]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value?)))
+        .collect();
+    upgrade_status_headers(server, path, &headers).await
 }
 
 /// The HTTP status of a WebSocket upgrade at `path` (101 when it succeeds).
@@ -179,6 +190,75 @@ pub async fn closed_within(client: &mut RawClient, limit: Duration) -> (u16, Str
     let closed = client.expect_closed(limit).await.unwrap();
     assert!(started.elapsed() <= limit, "took {:?}", started.elapsed());
     (closed.code.unwrap_or(0), closed.reason)
+}
+
+/// Asserts that the server closes `client` within `limit` with `code` and
+/// `reason` (e.g. 1008, "access revoked").
+pub async fn assert_closed_within(
+    client: &mut RawClient,
+    limit: Duration,
+    code: u16,
+    reason: &str,
+) {
+    let closed = closed_within(client, limit).await;
+    assert_eq!((closed.0, closed.1.as_str()), (code, reason));
+}
+
+/// A partnership made by the operator (no members); its id.
+pub async fn partnership(server: &TestServer, name: &str) -> PartnershipId {
+    store(server)
+        .create_partnership_as_system(name)
+        .await
+        .unwrap()
+        .id
+}
+
+/// An API token of partnership `p` with `role`, made by the operator and
+/// labelled "test token".
+pub async fn token(server: &TestServer, p: &PartnershipId, role: Role) -> (TokenInfo, Secret) {
+    store(server)
+        .create_token(&Actor::System, p, role, "test token")
+        .await
+        .unwrap()
+}
+
+/// `/sync` with an API token.
+pub fn token_path(secret: &Secret) -> String {
+    format!("/sync?token={}", secret.expose())
+}
+
+/// Joins `/sync` with an API token (and a fresh peer id).
+pub async fn join_with_token(server: &TestServer, secret: &Secret) -> RawClient {
+    RawClient::join_at(server, &token_path(secret))
+        .await
+        .unwrap()
+}
+
+/// Creates an account with a password in the server's access store.
+pub async fn create_user(
+    server: &TestServer,
+    username: &str,
+    password: &str,
+    display_name: &str,
+    organisation: &str,
+) -> User {
+    store(server)
+        .create_user(NewUser::with_password(
+            username,
+            password,
+            display_name,
+            organisation,
+        ))
+        .await
+        .unwrap()
+}
+
+/// The partnership the access store files document `id` under.
+pub async fn partnership_of(server: &TestServer, id: DocumentId) -> Option<PartnershipId> {
+    store(server)
+        .document_partnership(&id.to_string())
+        .await
+        .unwrap()
 }
 
 /// A client of the JSON API.
@@ -295,6 +375,75 @@ impl Api {
     /// `DELETE path`.
     pub async fn delete(&self, path: &str) -> HttpResponse {
         self.send("DELETE", path, None).await
+    }
+
+    /// Signs in: `POST /api/session` with a username and password.
+    pub async fn sign_in(&self, username: &str, password: &str) -> HttpResponse {
+        self.post(
+            "/api/session",
+            json!({ "username": username, "password": password }),
+        )
+        .await
+    }
+
+    /// Invites someone to partnership `p`: `POST .../invitations` with
+    /// `body` (a role, perhaps a lifetime).
+    pub async fn invite(&self, p: impl Display, body: Value) -> HttpResponse {
+        self.post(&format!("/api/partnerships/{p}/invitations"), body)
+            .await
+    }
+
+    /// Looks at what an invitation offers (`POST /api/invitations/inspect`).
+    pub async fn inspect(&self, invitation: impl Serialize) -> HttpResponse {
+        self.post(
+            "/api/invitations/inspect",
+            json!({ "invitation": invitation }),
+        )
+        .await
+    }
+
+    /// Accepts an invitation (`POST /api/invitations/accept`), creating
+    /// `account` with it when given.
+    pub async fn accept(&self, invitation: impl Serialize, account: Option<Value>) -> HttpResponse {
+        let mut body = json!({ "invitation": invitation });
+        if let Some(account) = account {
+            body["account"] = account;
+        }
+        self.post("/api/invitations/accept", body).await
+    }
+
+    /// Creates an API token of partnership `p` (`POST .../tokens`).
+    pub async fn create_token(&self, p: impl Display, label: &str, role: &str) -> HttpResponse {
+        self.post(
+            &format!("/api/partnerships/{p}/tokens"),
+            json!({ "label": label, "role": role }),
+        )
+        .await
+    }
+
+    /// Claims `document` (an id or URL) for partnership `p` before its
+    /// first sync (`POST .../documents`).
+    pub async fn claim(&self, p: impl Display, document: impl Serialize) -> HttpResponse {
+        self.post(
+            &format!("/api/partnerships/{p}/documents"),
+            json!({ "document": document }),
+        )
+        .await
+    }
+
+    /// Gives member `user` of partnership `p` another role (`PUT`).
+    pub async fn set_role(&self, p: impl Display, user: impl Display, role: &str) -> HttpResponse {
+        self.put(
+            &format!("/api/partnerships/{p}/members/{user}"),
+            json!({ "role": role }),
+        )
+        .await
+    }
+
+    /// Removes member `user` from partnership `p` (`DELETE`).
+    pub async fn remove_member(&self, p: impl Display, user: impl Display) -> HttpResponse {
+        self.delete(&format!("/api/partnerships/{p}/members/{user}"))
+            .await
     }
 
     /// Keeps the session cookie `response` set; panics if it set none.

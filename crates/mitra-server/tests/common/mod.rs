@@ -471,6 +471,56 @@ impl RawClient {
         Ok(None)
     }
 
+    /// Every message that arrives until nothing more comes for `quiet`.
+    pub async fn drain(&mut self, quiet: Duration) -> Vec<Message> {
+        let mut out = Vec::new();
+        while let Event::Message(m) = self.next_event(quiet).await {
+            out.push(m);
+        }
+        out
+    }
+
+    /// Waits for `doc-unavailable` for `id` (nothing else may come first).
+    pub async fn expect_unavailable(&mut self, id: DocumentId) {
+        match self.recv(TIMEOUT).await.unwrap() {
+            Message::DocUnavailable { document_id, .. } => assert_eq!(document_id, id),
+            other => panic!("expected doc-unavailable for {id}, got {other:?}"),
+        }
+    }
+
+    /// Sends the first sync message a peer holding `doc` sends for `id`
+    /// (all of `doc`'s heads, as when creating it).
+    pub async fn offer(&mut self, id: DocumentId, doc: &Automerge) -> Result<()> {
+        let first = doc
+            .generate_sync_message(&mut SyncState::new())
+            .ok_or_else(|| anyhow!("a fresh sync state always has something to say"))?;
+        self.send_sync(id, first.encode()).await
+    }
+
+    /// Pushes `doc`'s last local change for `id` whatever the server is
+    /// known to have (as a viewer that edited its copy would), asserts
+    /// that the server answers the document is read-only, and returns
+    /// every message it sent until it was quiet for `quiet`.
+    pub async fn push_refused_as_read_only(
+        &mut self,
+        id: DocumentId,
+        doc: &Automerge,
+        quiet: Duration,
+    ) -> Vec<Message> {
+        let mut message = doc.generate_sync_message(&mut SyncState::new()).unwrap();
+        let last = doc.get_last_local_change().unwrap();
+        message.changes = vec![last.raw_bytes().to_vec()].into();
+        self.send_sync(id, message.encode()).await.unwrap();
+        let answers = self.drain(quiet).await;
+        assert!(
+            answers.iter().any(
+                |m| matches!(m, Message::Error { message, .. } if message.contains("read-only"))
+            ),
+            "the viewer is told the document is read-only for it: {answers:?}"
+        );
+        answers
+    }
+
     /// Asserts that nothing but pings arrives for `quiet` and the connection stays open.
     pub async fn expect_silence(&mut self, quiet: Duration) -> Result<()> {
         match self.next_event(quiet).await {
@@ -637,6 +687,16 @@ pub fn get_str(doc: &Automerge, key: &str) -> Option<String> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// Polls `condition` until it holds (other tasks of the server act on
+/// it), failing the test after [`TIMEOUT`].
+pub async fn eventually(what: &str, condition: impl Fn() -> bool) {
+    let deadline = Instant::now() + TIMEOUT;
+    while !condition() {
+        assert!(Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 

@@ -54,6 +54,26 @@ pub fn fails(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
 }
 
+/// The standard output of a run that must have succeeded, which must
+/// say each of `expected`.
+pub fn succeeds_saying(output: &Output, expected: &[&str]) -> String {
+    let out = succeeds(output);
+    for words in expected {
+        assert!(out.contains(words), "{words:?} not said: {out}");
+    }
+    out
+}
+
+/// The standard error of a run that must have failed, which must say
+/// each of `expected`.
+pub fn fails_saying(output: &Output, expected: &[&str]) -> String {
+    let err = fails(output);
+    for words in expected {
+        assert!(err.contains(words), "{words:?} not said: {err}");
+    }
+    err
+}
+
 /// A path as a command-line argument.
 pub fn arg(path: &Path) -> &str {
     path.to_str().unwrap()
