@@ -47,9 +47,12 @@ pub trait DocumentEngine: Send + 'static {
     /// see [`DocumentEngine::take_unpersisted`].
     fn receive(&mut self, peer: &mut Self::PeerState, message: &[u8]) -> Result<(), EngineError>;
 
-    /// Marks a peer's session read-only (or not): its changes are ignored,
-    /// and the messages sent to it say so, so it stops sending them. The
-    /// default does nothing.
+    /// Marks a peer's session read-only (or not): its changes are ignored.
+    /// An engine that speaks sync-message flags also tells the peer (the
+    /// automerge engine); one that never sends flags (the change-graph
+    /// engine, to keep peers from sending whole-document chunks) cannot, and
+    /// the server says so with an `error` message instead. The default does
+    /// nothing.
     fn set_read_only(&self, peer: &mut Self::PeerState, read_only: bool) {
         let _ = (peer, read_only);
     }

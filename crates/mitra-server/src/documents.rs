@@ -22,10 +22,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
+use mitra_graph::GraphEngine;
 use mitra_protocol::wire::RemoteHeads;
 use mitra_protocol::{
-    AutomergeEngine, DocumentEngine, DocumentId, DocumentMessage, DocumentOutput, DocumentSync,
-    EphemeralMessage, Message, PeerRef, encode_heads,
+    DocumentEngine, DocumentId, DocumentMessage, DocumentOutput, DocumentSync, EphemeralMessage,
+    Message, PeerRef, encode_heads,
 };
 use mitra_storage::{StorageError, StoredDocument};
 use tokio::sync::mpsc;
@@ -151,7 +152,10 @@ fn spawn_actor(shared: &Arc<Shared>, id: DocumentId) -> mpsc::Sender<DocumentCom
 /// Most commands applied in one round.
 const MAX_BATCH: usize = 256;
 
-type Sync = DocumentSync<AutomergeEngine>;
+/// The hot path runs on the change graph: sync messages are answered from
+/// raw change bytes, never from a materialised document (compaction, off
+/// the message path, still builds snapshots with automerge).
+type Sync = DocumentSync<GraphEngine>;
 
 /// What happened to a document while applying a batch.
 enum Applied {
@@ -352,9 +356,9 @@ async fn load_document(shared: &Arc<Shared>, id: DocumentId) -> Option<(Sync, St
     }
 }
 
-fn build_engine(stored: &StoredDocument) -> Result<AutomergeEngine, String> {
+fn build_engine(stored: &StoredDocument) -> Result<GraphEngine, String> {
     catch_unwind(AssertUnwindSafe(|| {
-        AutomergeEngine::load(
+        GraphEngine::load(
             stored.snapshot.as_deref(),
             stored.chunks.iter().map(|(_, c)| c.as_slice()),
         )
@@ -423,7 +427,7 @@ fn apply_batch(
                 read_only,
                 principal,
             } => {
-                let before = principal.as_ref().map(|_| sync.engine().heads());
+                let before = principal.as_ref().map(|_| sync.engine().change_count());
                 let saved_state = saved
                     .iter()
                     .find(|(p, _)| p == from)
@@ -447,10 +451,10 @@ fn apply_batch(
                     sync.receive_sync_as(from, message, *request, saved_state, *read_only)
                 };
                 if let (Some(principal), Some(before)) = (principal, before)
-                    && sync.engine().heads() != before
+                    && sync.engine().change_count() != before
                 {
-                    for change in sync.engine().document().get_changes(&before) {
-                        records.push(principal.change_record(change.hash().to_string()));
+                    for hash in sync.engine().hashes_since(before) {
+                        records.push(principal.change_record(hash.to_string()));
                     }
                 }
                 out
@@ -531,11 +535,9 @@ fn strip_changes(sync: &Sync, message: &DocumentMessage) -> Option<DocumentMessa
     if decoded.changes.is_empty() {
         return None;
     }
-    let doc = sync.engine().document();
+    let engine = sync.engine();
     decoded.changes = Vec::<Vec<u8>>::new().into();
-    decoded
-        .heads
-        .retain(|h| doc.get_change_meta_by_hash(h).is_some());
+    decoded.heads.retain(|h| engine.has_change(h));
     decoded.need.clear();
     Some(DocumentMessage {
         data: decoded.encode(),

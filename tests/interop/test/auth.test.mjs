@@ -154,8 +154,9 @@ test(
     })
     await waitForDoc(hv, d => d.log.includes("e1 live"), { what: "the viewer to receive a live change" })
 
-    // The viewer changes its copy. Told read-only by the server, the JS
-    // client only announces its new head and never sends the change.
+    // The viewer changes its copy. The JS client announces its new head
+    // (and may send the change once); the server strips it and answers
+    // that the document is read-only for this connection.
     const viewerSocket = observeConnection(v)
     hv.change(d => {
       d.title = "defaced by the viewer"

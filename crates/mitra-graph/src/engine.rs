@@ -1,0 +1,445 @@
+//! [`GraphEngine`]: automerge's sync protocol answered from the change graph.
+//!
+//! Generating and receiving follow automerge 0.12's `generate_sync_message`
+//! and `receive_sync_message` (`src/sync.rs`) step by step, on the same
+//! public [`sync::State`], so a peer cannot tell the difference, with two
+//! deliberate exceptions:
+//!
+//! - **No flags section.** Automerge appends a flags section to every
+//!   message; a peer that receives one marks the sender as able to take V2
+//!   messages and may then send it a whole document in one chunk, which only
+//!   a materialised document could read. This engine never sends flags, so
+//!   peers always send it change chunks (a document chunk in a message is
+//!   refused: [`crate::ChunkError::DocumentChunk`]), and it always sends V1
+//!   messages. The price: it cannot tell a peer through flags that the
+//!   session is read-only or reset. A read-only session's changes are
+//!   simply not applied; a session switching from read-only to read-write
+//!   sends empty heads once, automerge's own fallback for peers without
+//!   flags, which makes the peer resend what it had sent. The engine never
+//!   records the peer's capabilities (`their_capabilities` stays `None`).
+//! - **Refusals are whole.** Every chunk of a message is parsed and checked
+//!   (structure, checksum, kind, sequence numbers, queue bounds) before
+//!   anything is applied or the session changes; automerge applies what it
+//!   could parse and checks no checksum of a change chunk after the first.
+//!
+//! Automerge decides which changes a peer lacks with a per-actor clock;
+//! this engine walks the ancestors exactly, which gives the same answer for
+//! every history automerge makes (an actor's change n is always an ancestor
+//! of its change n + 1) and costs what differs.
+
+use std::collections::{BTreeSet, HashSet};
+
+use automerge::sync::{self, MessageFlags};
+use automerge::{Automerge, ChangeHash};
+use mitra_protocol::{DocumentEngine, EngineError};
+
+use crate::bloom;
+use crate::chunk::{Chunk, ChunkKind, Chunks, ParsedChange, parse_change, parse_message_changes};
+use crate::error::{GraphError, StoredPart};
+use crate::graph::{Graph, QueueBounds};
+use crate::wire::{HaveBytes, encode_message};
+
+/// Most changes that may wait for missing dependencies. A peer whose
+/// message would queue more is refused (automerge's own queue is unbounded).
+pub const MAX_QUEUED_CHANGES: usize = 4096;
+
+/// Most bytes of changes that may wait for missing dependencies.
+pub const MAX_QUEUED_BYTES: usize = 32 * 1024 * 1024;
+
+/// Most bytes the deflated change chunks of one message may inflate to
+/// (automerge peers send changes uncompressed; the server's messages are at
+/// most a few megabytes).
+pub const MAX_INFLATED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A [`DocumentEngine`] that keeps raw change bytes and the change graph
+/// instead of a materialised automerge document. Its peer state is
+/// automerge's own [`sync::State`].
+#[derive(Default)]
+pub struct GraphEngine {
+    /// The change graph, with every applied change's bytes.
+    graph: Graph,
+    /// Changes (from the start of the graph) that are durable.
+    persisted: usize,
+    /// Changes handed out by `take_unpersisted`, durable once `mark_persisted` is called.
+    pending: Option<usize>,
+    /// Reused: uncovered nodes of the walk in progress.
+    nodes: Vec<u32>,
+    /// Reused: the changes chosen for a message.
+    chosen: Vec<u32>,
+}
+
+impl GraphEngine {
+    /// An empty document.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Loads a document from stored bytes: an optional snapshot and the
+    /// chunks appended after it, in order (the inputs of
+    /// [`mitra_protocol::AutomergeEngine::load`]). Everything loaded counts
+    /// as durable.
+    ///
+    /// Change chunks are parsed directly. A whole-document chunk (a
+    /// compacted snapshot) is materialised once with automerge to get its
+    /// changes' bytes: on the paper-trace document (259,779 changes) that
+    /// costs seconds, the price of a snapshot at load. Loading is strict: a
+    /// damaged chunk is an error, never skipped.
+    pub fn load<'a>(
+        snapshot: Option<&[u8]>,
+        chunks: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<Self, GraphError> {
+        let mut engine = Self::new();
+        if let Some(bytes) = snapshot {
+            engine.load_piece(bytes, StoredPart::Snapshot)?;
+        }
+        for (i, bytes) in chunks.into_iter().enumerate() {
+            engine.load_piece(bytes, StoredPart::Chunk(i))?;
+        }
+        engine.persisted = engine.graph.len();
+        Ok(engine)
+    }
+
+    /// Loads one stored piece the way `Automerge::load_incremental` would:
+    /// its changes form one batch, except that a document chunk opening an
+    /// empty document is taken in the document's own order.
+    fn load_piece(&mut self, bytes: &[u8], part: StoredPart) -> Result<(), GraphError> {
+        let stored = |source| GraphError::Stored { part, source };
+        let mut batch = Vec::new();
+        for item in Chunks::new(bytes) {
+            let Chunk {
+                index, kind, bytes, ..
+            } = item.map_err(stored)?;
+            match kind {
+                ChunkKind::Change | ChunkKind::CompressedChange => {
+                    batch.push(parse_change(index, bytes).map_err(stored)?);
+                }
+                ChunkKind::Document | ChunkKind::Bundle => {
+                    let doc = Automerge::load(bytes).map_err(|e| GraphError::Materialise {
+                        part,
+                        reason: e.to_string(),
+                    })?;
+                    let changes = doc
+                        .get_changes(&[])
+                        .iter()
+                        .map(ParsedChange::from_change)
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(stored)?;
+                    let opens_empty = index == 0
+                        && kind == ChunkKind::Document
+                        && self.graph.len() == 0
+                        && self.graph.queued() == 0;
+                    if opens_empty {
+                        // Automerge rebuilds such a document in its own
+                        // order, without sorting it as a batch.
+                        self.graph.apply_in_order(changes).map_err(stored)?;
+                    } else {
+                        batch.extend(changes);
+                    }
+                }
+            }
+        }
+        self.graph.apply(batch, None).map_err(stored)?;
+        Ok(())
+    }
+
+    /// Applies a peer's sync message: automerge's `receive_sync_message`,
+    /// with the message refused as a whole (nothing applied, the session
+    /// unchanged) if any of its chunks is bad.
+    pub fn receive_message(
+        &mut self,
+        state: &mut sync::State,
+        bytes: &[u8],
+    ) -> Result<(), GraphError> {
+        let message =
+            sync::Message::decode(bytes).map_err(|e| GraphError::InvalidMessage(e.to_string()))?;
+        for have in &message.have {
+            bloom::check_filter(&have.bloom).map_err(GraphError::InvalidMessage)?;
+        }
+        let has_changes = !message.changes.is_empty();
+        let apply = has_changes && !state.read_only;
+        let before = self.graph.heads();
+        if apply {
+            let changes = parse_message_changes(message.changes.iter(), MAX_INFLATED_BYTES)?;
+            self.graph.apply(
+                changes,
+                Some(QueueBounds {
+                    changes: MAX_QUEUED_CHANGES,
+                    bytes: MAX_QUEUED_BYTES,
+                }),
+            )?;
+        }
+
+        state.in_flight = false;
+        if let Some(flags) = message.flags {
+            if flags.contains(MessageFlags::SYNC_RESET) {
+                state.sent_hashes.clear();
+            }
+            state.peer_read_only = flags.contains(MessageFlags::READ_ONLY);
+        }
+        if apply {
+            state.shared_heads = advance_heads(&before, &self.graph.heads(), &state.shared_heads);
+        }
+        self.graph
+            .remove_ancestors(&mut state.sent_hashes, &message.heads);
+        if !has_changes && message.heads == before {
+            state.last_sent_heads.clone_from(&message.heads);
+        }
+        let known: Vec<ChangeHash> = message
+            .heads
+            .iter()
+            .filter(|h| self.graph.contains(h))
+            .copied()
+            .collect();
+        if known.len() == message.heads.len() {
+            state.shared_heads.clone_from(&message.heads);
+            if message.heads.is_empty() {
+                // The peer lost all its data: start over.
+                state.last_sent_heads = Vec::new();
+                state.sent_hashes = BTreeSet::new();
+            }
+        } else {
+            let merged: BTreeSet<ChangeHash> =
+                state.shared_heads.iter().chain(&known).copied().collect();
+            state.shared_heads = merged.into_iter().collect();
+        }
+        state.their_have = Some(message.have);
+        state.their_heads = Some(message.heads);
+        state.their_need = Some(message.need);
+        Ok(())
+    }
+
+    /// The next sync message for a peer, if there is anything to say:
+    /// automerge's `generate_sync_message`, without the flags section.
+    pub fn generate_message(&mut self, state: &mut sync::State) -> Option<Vec<u8>> {
+        let our_heads = self.graph.heads();
+
+        // A peer that synced with us before from heads we do not have:
+        // tell it to start over (automerge's reset message, without flags).
+        if let Some(first) = state.their_have.as_ref().and_then(|have| have.first())
+            && !first.last_sync.iter().all(|h| self.graph.contains(h))
+        {
+            return Some(encode_message(
+                &our_heads,
+                &[],
+                &[HaveBytes {
+                    last_sync: &[],
+                    bloom: &[],
+                }],
+                &[],
+            ));
+        }
+
+        let heads_unchanged = state.last_sent_heads == our_heads;
+        // Still waiting for the peer's answer and nothing new to announce:
+        // silence, whatever there is to send (automerge decides this after
+        // choosing the changes; choosing first would cost a walk per call).
+        if heads_unchanged && state.have_responded && state.in_flight {
+            return None;
+        }
+        self.choose_changes(state);
+        let heads_equal = state.their_heads.as_ref() == Some(&our_heads);
+        if heads_unchanged
+            && state.have_responded
+            && (heads_equal || state.read_only)
+            && self.chosen.is_empty()
+        {
+            return None;
+        }
+
+        let need = if state.read_only {
+            Vec::new()
+        } else {
+            self.graph
+                .missing_deps_from(state.their_heads.iter().flatten())
+        };
+        let their_heads: HashSet<&ChangeHash> = state.their_heads.iter().flatten().collect();
+        let mut bloom = Vec::new();
+        let send_have = need.iter().all(|h| their_heads.contains(h));
+        if send_have {
+            self.graph.uncovered(&state.shared_heads, &mut self.nodes);
+            bloom::write_filter(&mut bloom, self.nodes.iter().map(|&n| self.graph.hash(n)));
+        }
+
+        state.have_responded = true;
+        state.last_sent_heads.clone_from(&our_heads);
+        state
+            .sent_hashes
+            .extend(self.chosen.iter().map(|&n| self.graph.hash(n)));
+        // Without flags, automerge's fallback for a reset: empty heads.
+        let heads = if state.needs_reset {
+            state.needs_reset = false;
+            Vec::new()
+        } else {
+            our_heads
+        };
+        let have = if send_have {
+            vec![HaveBytes {
+                last_sync: &state.shared_heads,
+                bloom: &bloom,
+            }]
+        } else {
+            Vec::new()
+        };
+        let changes: Vec<&[u8]> = self.chosen.iter().map(|&n| self.graph.bytes(n)).collect();
+        let message = encode_message(&heads, &need, &have, &changes);
+        state.in_flight = true;
+        Some(message)
+    }
+
+    /// Fills `self.chosen` with the changes to send the peer (automerge's
+    /// `get_hashes_to_send`, minus what this session already sent): what it
+    /// asked for, then every change its filters do not contain since its
+    /// last sync, with their descendants, in graph order.
+    fn choose_changes(&mut self, state: &sync::State) {
+        self.chosen.clear();
+        if state.peer_read_only {
+            return;
+        }
+        let (Some(have), Some(need)) = (&state.their_have, &state.their_need) else {
+            return;
+        };
+        let need: Vec<u32> = need.iter().filter_map(|h| self.graph.node(h)).collect();
+        let chosen = &mut self.chosen;
+        let sent = &state.sent_hashes;
+        if have.is_empty() {
+            chosen.extend(
+                need.into_iter()
+                    .filter(|&n| !sent.contains(&self.graph.hash(n))),
+            );
+            return;
+        }
+        let last_sync: Vec<ChangeHash> = have
+            .iter()
+            .flat_map(|h| h.last_sync.iter().copied())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        self.graph.uncovered(&last_sync, &mut self.nodes);
+        let graph = &mut self.graph;
+        let mut picked = Vec::new();
+        graph.select_with_descendants(
+            &self.nodes,
+            |hash| have.iter().all(|h| !h.bloom.contains_hash(&hash)),
+            &need,
+            |node| picked.push(node),
+        );
+        chosen.extend(
+            picked
+                .into_iter()
+                .filter(|&n| !sent.contains(&graph.hash(n))),
+        );
+    }
+
+    /// True when the change is part of the document (changes waiting for
+    /// their dependencies are not).
+    pub fn has_change(&self, hash: &ChangeHash) -> bool {
+        self.graph.contains(hash)
+    }
+
+    /// Number of changes in the document. Changes are only ever added, in
+    /// graph order: see [`GraphEngine::hashes_since`].
+    pub fn change_count(&self) -> usize {
+        self.graph.len()
+    }
+
+    /// The hashes of the changes added after the first `count`, in the
+    /// order they were added (for attributing what one message brought:
+    /// note [`GraphEngine::change_count`] before, ask after).
+    pub fn hashes_since(&self, count: usize) -> Vec<ChangeHash> {
+        (count..self.graph.len())
+            .map(|n| self.graph.hash(n as u32))
+            .collect()
+    }
+
+    /// Number of changes waiting for dependencies that have not arrived.
+    pub fn queued_count(&self) -> usize {
+        self.graph.queued()
+    }
+
+    /// Every change of the document, concatenated in graph order (a valid
+    /// input for `Automerge::load`).
+    pub fn changes_bytes(&self) -> &[u8] {
+        self.graph.bytes_from(0)
+    }
+
+    /// The document as automerge sees it, loaded from every change: for
+    /// work off the hot path (snapshots, checks, export). Costs a full load.
+    pub fn materialise(&self) -> Result<Automerge, GraphError> {
+        Automerge::load(self.changes_bytes()).map_err(|e| GraphError::Automerge(e.to_string()))
+    }
+}
+
+/// Automerge's `advance_heads`: heads that are new since `before`, and old
+/// shared heads that are still heads, sorted.
+fn advance_heads(
+    before: &[ChangeHash],
+    after: &[ChangeHash],
+    shared: &[ChangeHash],
+) -> Vec<ChangeHash> {
+    let new = after.iter().filter(|h| !before.contains(h));
+    let common = shared.iter().filter(|h| after.contains(h));
+    let merged: BTreeSet<ChangeHash> = new.chain(common).copied().collect();
+    merged.into_iter().collect()
+}
+
+impl DocumentEngine for GraphEngine {
+    type PeerState = sync::State;
+
+    fn new_peer_state(&self) -> sync::State {
+        sync::State::new()
+    }
+
+    fn decode_peer_state(&self, bytes: &[u8]) -> Result<sync::State, EngineError> {
+        sync::State::decode(bytes).map_err(|e| GraphError::SyncState(e.to_string()).into())
+    }
+
+    fn encode_peer_state(&self, state: &sync::State) -> Vec<u8> {
+        state.encode()
+    }
+
+    fn set_read_only(&self, peer: &mut sync::State, read_only: bool) {
+        peer.set_read_only(read_only);
+    }
+
+    fn receive(&mut self, peer: &mut sync::State, message: &[u8]) -> Result<(), EngineError> {
+        self.receive_message(peer, message).map_err(|e| {
+            tracing::warn!(error = %e, "refused a sync message");
+            e.into()
+        })
+    }
+
+    fn generate(&mut self, peer: &mut sync::State) -> Option<Vec<u8>> {
+        self.generate_message(peer)
+    }
+
+    fn peer_heads(&self, peer: &sync::State) -> Option<Vec<ChangeHash>> {
+        peer.their_heads.clone()
+    }
+
+    fn heads(&self) -> Vec<ChangeHash> {
+        self.graph.heads()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.graph.len() == 0
+    }
+
+    fn take_unpersisted(&mut self) -> Option<Vec<u8>> {
+        let len = self.graph.len();
+        if len == self.persisted {
+            return None;
+        }
+        self.pending = Some(len);
+        Some(self.graph.bytes_from(self.persisted).to_vec())
+    }
+
+    fn mark_persisted(&mut self) {
+        if let Some(len) = self.pending.take() {
+            self.persisted = len;
+        }
+    }
+
+    fn is_durable(&self) -> bool {
+        self.graph.len() == self.persisted
+    }
+}
