@@ -16,9 +16,21 @@
 //! storage and its peers are disconnected so they resync from scratch. A
 //! document with no peers is evicted after an idle period and reloaded on
 //! the next request.
+//!
+//! A document whose stored data does not load (a damaged chunk or snapshot:
+//! every stored change is parsed and its checksum verified at load) is
+//! **quarantined**: no actor serves it, every peer asking for it is answered
+//! `doc-unavailable` (never a half-loaded document), the failure is logged
+//! as an error naming the document and the reason, and counted in
+//! `mitra_documents_quarantined_total`. The registry remembers quarantined
+//! ids for [`QUARANTINE_RETRY_AFTER`] (at most [`MAX_QUARANTINED`] of them,
+//! the oldest forgotten first), so requests for them never reload the
+//! document in a loop; after that, the next request tries loading again
+//! (e.g. once the operator restored it).
 
+use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
@@ -80,10 +92,22 @@ pub enum DocumentCommand {
     },
 }
 
-/// The senders of every document actor in memory.
+/// How long a document whose stored data failed to load is answered
+/// `doc-unavailable` without trying to load it again.
+pub const QUARANTINE_RETRY_AFTER: Duration = Duration::from_secs(600);
+
+/// Most quarantined documents remembered at once (the oldest is forgotten
+/// first: a forgotten one is tried again on its next request).
+pub const MAX_QUARANTINED: usize = 1024;
+
+/// The senders of every document actor in memory, and the documents in
+/// quarantine.
 #[derive(Default)]
 pub struct DocumentRegistry {
     actors: DashMap<DocumentId, mpsc::Sender<DocumentCommand>>,
+    /// Quarantined documents and when they were quarantined (bounded by
+    /// [`MAX_QUARANTINED`]).
+    quarantined: Mutex<HashMap<DocumentId, Instant>>,
 }
 
 impl DocumentRegistry {
@@ -107,12 +131,61 @@ impl DocumentRegistry {
         self.actors.clear();
     }
 
+    /// True while the document is quarantined: its stored data failed to
+    /// load less than [`QUARANTINE_RETRY_AFTER`] ago.
+    pub fn is_quarantined(&self, id: &DocumentId) -> bool {
+        let mut quarantined = self
+            .quarantined
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match quarantined.get(id) {
+            Some(since) if since.elapsed() < QUARANTINE_RETRY_AFTER => true,
+            Some(_) => {
+                quarantined.remove(id);
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Number of documents currently remembered as quarantined.
+    pub fn quarantined_count(&self) -> usize {
+        self.quarantined
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
+    }
+
+    /// Remembers a document as quarantined from now on, forgetting the
+    /// oldest one when [`MAX_QUARANTINED`] are remembered already.
+    fn quarantine(&self, id: DocumentId) {
+        let mut quarantined = self
+            .quarantined
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        quarantined.retain(|_, since| since.elapsed() < QUARANTINE_RETRY_AFTER);
+        if quarantined.len() >= MAX_QUARANTINED
+            && !quarantined.contains_key(&id)
+            && let Some(oldest) = quarantined
+                .iter()
+                .min_by_key(|(_, since)| **since)
+                .map(|(id, _)| *id)
+        {
+            quarantined.remove(&oldest);
+        }
+        quarantined.insert(id, Instant::now());
+    }
+
     /// Delivers a command to a document's actor, starting the actor (which
     /// loads the document from storage first) if needed. Waits while the
     /// actor's queue is full.
     pub async fn send(shared: &Arc<Shared>, id: DocumentId, command: DocumentCommand) {
         let mut command = command;
         for _ in 0..3 {
+            if shared.documents.is_quarantined(&id) {
+                answer_quarantined(shared, id, command);
+                return;
+            }
             let sender = shared
                 .documents
                 .actors
@@ -170,9 +243,13 @@ async fn run_actor(
     mut rx: mpsc::Receiver<DocumentCommand>,
     own: mpsc::WeakSender<DocumentCommand>,
 ) {
-    let Some((mut sync, mut stored_sizes)) = load_document(shared, id).await else {
-        quarantine(shared, id, rx).await;
-        return;
+    let (mut sync, mut stored_sizes) = match load_document(shared, id).await {
+        Ok(loaded) => loaded,
+        Err(LoadFailure::ShuttingDown) => return,
+        Err(LoadFailure::Damaged) => {
+            quarantine(shared, id, rx, &own);
+            return;
+        }
     };
     let idle = shared.config.document_idle_timeout;
     // Whether the document has content (then it "exists" for everyone who
@@ -314,9 +391,22 @@ impl StoredSizes {
     }
 }
 
-/// Loads a document from storage (retrying while storage is unavailable).
-/// `None` means the stored data does not load: the document is quarantined.
-async fn load_document(shared: &Arc<Shared>, id: DocumentId) -> Option<(Sync, StoredSizes)> {
+/// Why a document could not be loaded.
+enum LoadFailure {
+    /// The server is shutting down (storage never answered, or the blocking
+    /// pool is gone).
+    ShuttingDown,
+    /// The stored data does not load (logged and counted already): the
+    /// document is to be quarantined.
+    Damaged,
+}
+
+/// Loads a document from storage (retrying while storage is unavailable)
+/// and validates every stored chunk.
+async fn load_document(
+    shared: &Arc<Shared>,
+    id: DocumentId,
+) -> Result<(Sync, StoredSizes), LoadFailure> {
     let stored = loop {
         let started = Instant::now();
         let result = shared.storage.load(&id).await;
@@ -329,7 +419,7 @@ async fn load_document(shared: &Arc<Shared>, id: DocumentId) -> Option<(Sync, St
                 shared.metrics.error("storage_load");
                 tracing::error!(document = %id, error = %e, "loading document failed; retrying");
                 if shared.shutdown.is_cancelled() {
-                    return None;
+                    return Err(LoadFailure::ShuttingDown);
                 }
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
@@ -341,17 +431,20 @@ async fn load_document(shared: &Arc<Shared>, id: DocumentId) -> Option<(Sync, St
     };
     let engine = tokio::task::spawn_blocking(move || build_engine(&stored))
         .await
-        .ok()?;
+        .map_err(|_| LoadFailure::ShuttingDown)?;
     match engine {
         Ok(engine) => {
             let mut sync = DocumentSync::new(id, shared.identity.peer_id.clone(), engine);
             sync.set_unavailable_grace(shared.config.unavailable_grace);
-            Some((sync, sizes))
+            Ok((sync, sizes))
         }
         Err(e) => {
             shared.metrics.error("document_corrupt");
-            tracing::error!(document = %id, error = %e, "stored document does not load: quarantined");
-            None
+            shared.metrics.documents_quarantined.inc();
+            tracing::error!(document = %id, error = %e,
+                retry_after_secs = QUARANTINE_RETRY_AFTER.as_secs(),
+                "stored document does not load: quarantined, peers are told it is unavailable");
+            Err(LoadFailure::Damaged)
         }
     }
 }
@@ -367,21 +460,46 @@ fn build_engine(stored: &StoredDocument) -> Result<GraphEngine, String> {
     .unwrap_or_else(|_| Err("automerge panicked while loading".into()))
 }
 
-/// A document whose stored data does not load: every peer asking for it is
-/// told so clearly and disconnected; nothing is served half-broken.
-async fn quarantine(shared: &Arc<Shared>, id: DocumentId, mut rx: mpsc::Receiver<DocumentCommand>) {
-    while let Some(command) = rx.recv().await {
-        if let DocumentCommand::Sync { from, .. } = command {
-            reject(
-                shared,
-                &from,
-                &format!(
-                    "document {id} is damaged on this server and quarantined; ask the operator"
-                ),
-                close_code::INTERNAL_ERROR,
-            );
-        }
+/// A document whose stored data does not load: remember it as quarantined
+/// (so that later commands are answered by [`DocumentRegistry::send`]
+/// without a new actor), leave the registry, and answer every command that
+/// was already queued. Nothing is served half-broken, and the peers' other
+/// documents are not disturbed.
+fn quarantine(
+    shared: &Arc<Shared>,
+    id: DocumentId,
+    mut rx: mpsc::Receiver<DocumentCommand>,
+    own: &mpsc::WeakSender<DocumentCommand>,
+) {
+    // First quarantined, then unregistered: a sender that finds no actor
+    // finds the quarantine.
+    shared.documents.quarantine(id);
+    if let Some(own) = own.upgrade() {
+        shared
+            .documents
+            .actors
+            .remove_if(&id, |_, s| s.same_channel(&own));
     }
+    rx.close();
+    while let Ok(command) = rx.try_recv() {
+        answer_quarantined(shared, id, command);
+    }
+}
+
+/// Answers a command for a quarantined document: a peer that asks for it or
+/// syncs it is told `doc-unavailable`; nothing it sent is applied.
+fn answer_quarantined(shared: &Arc<Shared>, id: DocumentId, command: DocumentCommand) {
+    let from = match command {
+        DocumentCommand::Sync { from, .. } | DocumentCommand::Resume { from, .. } => from,
+        DocumentCommand::Ephemeral { .. } | DocumentCommand::PeerLeft { .. } => return,
+    };
+    tracing::debug!(document = %id, peer = %from.peer, "answering doc-unavailable for a quarantined document");
+    let message = Message::DocUnavailable {
+        sender_id: shared.identity.peer_id.clone(),
+        target_id: from.peer.clone(),
+        document_id: id,
+    };
+    shared.peers.send(&from, &message, &shared.metrics);
 }
 
 async fn load_saved_states(
@@ -565,7 +683,7 @@ async fn rebuild_after_panic(
             close_code::INTERNAL_ERROR,
         );
     }
-    if let Some((fresh, _)) = load_document(shared, id).await {
+    if let Ok((fresh, _)) = load_document(shared, id).await {
         return fresh;
     }
     sync.reset_sessions();

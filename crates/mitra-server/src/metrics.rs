@@ -1,7 +1,8 @@
 //! Prometheus metrics, served as text at `/metrics`.
 //!
 //! The server's own metrics start with `mitra_`: connections, documents in
-//! memory, messages and bytes, durable changes, compactions, errors by kind,
+//! memory, messages and bytes, durable changes, compactions, documents
+//! quarantined (`mitra_documents_quarantined_total`), errors by kind,
 //! and storage: the latency of every call by operation
 //! (`mitra_storage_latency_seconds`, whose `_count` is the number of calls),
 //! failed calls by operation (`mitra_storage_errors_total`) and the writes
@@ -69,6 +70,8 @@ pub struct Metrics {
     pub errors: Family<Kind, Counter>,
     /// Compactions completed.
     pub compactions: Counter,
+    /// Documents quarantined because their stored data did not load.
+    pub documents_quarantined: Counter,
     /// The storage whose queue depth is reported (set by [`Metrics::watch_storage`]).
     storage: Arc<OnceLock<Weak<dyn Storage>>>,
 }
@@ -92,6 +95,7 @@ impl Metrics {
         let storage_errors = Family::<Operation, Counter>::default();
         let errors = Family::<Kind, Counter>::default();
         let compactions = Counter::default();
+        let documents_quarantined = Counter::default();
         let storage = Arc::new(OnceLock::new());
 
         let mut root = Registry::default();
@@ -161,6 +165,11 @@ impl Metrics {
             "Document compactions completed",
             compactions.clone(),
         );
+        registry.register(
+            "documents_quarantined",
+            "Documents quarantined because their stored data did not load (each load that failed)",
+            documents_quarantined.clone(),
+        );
         Self {
             registry: root,
             connections,
@@ -176,6 +185,7 @@ impl Metrics {
             storage_errors,
             errors,
             compactions,
+            documents_quarantined,
             storage,
         }
     }

@@ -647,11 +647,12 @@ export function redact(url) {
  * Follows a repo's current WebSocket (the JS adapter's `socket`): records
  * its close ({code, reason, at}), every `error` protocol message the server
  * sends on it (which the JS adapter only logs) and every `sync` message the
- * repo sends ({documentId, heads, changes}, decoded). Returns {closes,
- * errors, sent}.
+ * repo sends and every `sync` message it receives ({documentId, heads,
+ * changes}, decoded; `changes` is how many). Returns {closes, errors, sent,
+ * received}.
  */
 export function observeConnection(repo) {
-  const seen = { closes: [], errors: [], sent: [] }
+  const seen = { closes: [], errors: [], sent: [], received: [] }
   for (const adapter of repo.networkSubsystem.adapters) {
     const socket = adapter.socket
     if (!socket) throw new Error(`repo ${repo.peerId} has no socket to observe`)
@@ -662,6 +663,10 @@ export function observeConnection(repo) {
       try {
         const message = cbor.decode(new Uint8Array(event.data))
         if (message?.type === "error") seen.errors.push(String(message.message))
+        if (message?.type === "sync") {
+          const decoded = Am.decodeSyncMessage(message.data)
+          seen.received.push({ documentId: message.documentId, heads: decoded.heads, changes: decoded.changes.length })
+        }
       } catch {
         // Not ours to judge: the adapter logs undecodable messages.
       }
