@@ -1,37 +1,70 @@
 #!/usr/bin/env bash
-# Compares Mitra with the reference JavaScript automerge-repo sync server under
-# mitra-bench's fan-out workload (one writer, N readers of one document).
+# The benchmark suite: runs the workloads of issue 7 (W1 ... W5) against
+# Mitra, the official JavaScript server, samod and a raw relay, interleaved
+# in rounds, and summarises the medians into docs/benchmarks.md with plots
+# in docs/bench/. See bench/README.md.
 #
-# Usage: bench/run.sh
-# Settings (environment variables, defaults in brackets):
-#   READERS        reader counts to try              ["10 100"]
-#   REPEATS        runs per server and reader count  [3]; the order alternates
-#   RATE           writer changes per second         [20]
-#   DURATION       measured seconds per run          [30]
-#   WARMUP         warm-up seconds per run           [5]
-#   SEED_DOC       document to upload and edit       [../shared/data/monday-meeting-notes.automerge]
-#   SERVERS        which servers                     ["mitra js"]
-#   SETUP_TIMEOUT  seconds for upload / each reader  [120]
-#   LOSS_TIMEOUT   seconds before a change is lost   [10]
-#   OUT            directory for logs and results    [a new temporary directory]
+# Usage: bench/run.sh [--quick] [--write-docs|--no-docs]
+#   --quick       every workload at small scale (a few minutes): checks that
+#                 the suite works; writes its report into $OUT, not docs/
+#   --write-docs  also write docs/benchmarks.md and docs/bench/*.svg (the
+#                 default without --quick)
+# Settings (environment variables):
+#   SERVERS    which servers, in this order            ["mitra js samod relay"]
+#   WORKLOADS  which workloads                         ["w1 w1-200 sweep w2 w3 w4 w5"]
+#   ROUNDS     rounds; each runs every workload on every server, the server
+#              order rotating from round to round      [3; quick: 1]
+#   SWEEP      typist counts for the deliveries/s plot ["10 100"; quick: "5"]
+#   PIN        1: pin servers and mitra-bench to different cores with
+#              taskset (when there are at least 2)     [1]
+#   OUT        where logs and results.jsonl go         [a new temporary directory]
+#   DATA       the shared data directory               [../shared/data]
 #
-# Every server listens on 127.0.0.1 only and is stopped after its run; every
-# step is bounded in time. A missing or non-starting mitra binary is skipped
-# with a message; the JS server must work.
+# Every server listens on 127.0.0.1 only, starts fresh (empty data directory)
+# for each workload and is stopped after it; every step is bounded in time.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_DIR="$ROOT/bench"
-READERS="${READERS:-10 100}"
-REPEATS="${REPEATS:-3}"
-RATE="${RATE:-20}"
-DURATION="${DURATION:-30}"
-WARMUP="${WARMUP:-5}"
-SEED_DOC="${SEED_DOC:-$ROOT/../shared/data/monday-meeting-notes.automerge}"
-SERVERS="${SERVERS:-mitra js}"
-SETUP_TIMEOUT="${SETUP_TIMEOUT:-120}"
-LOSS_TIMEOUT="${LOSS_TIMEOUT:-10}"
+QUICK=0
+WRITE_DOCS=""
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=1 ;;
+    --write-docs) WRITE_DOCS=1 ;;
+    --no-docs) WRITE_DOCS=0 ;;
+    *)
+      echo "usage: bench/run.sh [--quick] [--write-docs|--no-docs]" >&2
+      exit 2
+      ;;
+  esac
+done
+[[ -n "$WRITE_DOCS" ]] || WRITE_DOCS=$((1 - QUICK))
+
+SERVERS="${SERVERS:-mitra js samod relay}"
+WORKLOADS="${WORKLOADS:-w1 w1-200 sweep w2 w3 w4 w5}"
+PIN="${PIN:-1}"
+DATA="${DATA:-$ROOT/../shared/data}"
 OUT="${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/mitra-bench.XXXXXX")}"
+MEETING="$DATA/monday-meeting-notes.automerge"
+PAPER="$DATA/paper-trace-per-edit.automerge"
+
+# Scales: full, or quick.
+if [[ "$QUICK" == 1 ]]; then
+  ROUNDS="${ROUNDS:-1}"
+  SWEEP="${SWEEP:-5}"
+  W1_TYPISTS=10 W1_BIG_TYPISTS=20 RATE=5 DURATION=5 WARMUP=1
+  W2_READERS=10 W2_RATE=10
+  W3_DOCS=200 W3_CONNS=400 W3_WINDOW=3
+  W5_CLIENTS=50
+else
+  ROUNDS="${ROUNDS:-3}"
+  SWEEP="${SWEEP:-10 100}"
+  W1_TYPISTS=50 W1_BIG_TYPISTS=200 RATE=5 DURATION=30 WARMUP=5
+  W2_READERS=100 W2_RATE=10
+  W3_DOCS=10000 W3_CONNS=20000 W3_WINDOW=30
+  W5_CLIENTS=500
+fi
 
 log() { printf '[run.sh] %s\n' "$*" >&2; }
 die() {
@@ -39,52 +72,57 @@ die() {
   exit 1
 }
 
-is_number() { [[ "$1" =~ ^[0-9]+([.][0-9]+)?$ ]]; }
-for v in RATE DURATION WARMUP SETUP_TIMEOUT LOSS_TIMEOUT; do
-  is_number "${!v}" || die "$v must be a number, not '${!v}'"
-done
-[[ "$REPEATS" =~ ^[1-9][0-9]*$ ]] || die "REPEATS must be a positive integer"
-for n in $READERS; do
-  [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "READERS must be positive integers, not '$n'"
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive integer"
+for n in $SWEEP; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "SWEEP must hold positive integers, not '$n'"
 done
 for s in $SERVERS; do
-  [[ "$s" == mitra || "$s" == js ]] || die "SERVERS may hold only 'mitra' and 'js', not '$s'"
+  case "$s" in mitra | js | samod | relay) ;; *) die "SERVERS may hold mitra, js, samod and relay, not '$s'" ;; esac
 done
-[[ -f "$SEED_DOC" ]] || die "seed document $SEED_DOC not found (set SEED_DOC)"
+for w in $WORKLOADS; do
+  case "$w" in w1 | w1-200 | sweep | w2 | w3 | w4 | w5) ;; *) die "unknown workload '$w'" ;; esac
+done
+[[ -f "$MEETING" && -f "$PAPER" ]] || die "the documents are not in $DATA (set DATA)"
 command -v node >/dev/null || die "node is needed (JS server and summary)"
 mkdir -p "$OUT"
 RESULTS="$OUT/results.jsonl"
 : >"$RESULTS"
 
-# Many readers need many sockets.
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# Thousands of connections need thousands of descriptors (servers inherit this).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
+# Cores: the server on the first half, mitra-bench on the rest.
+CORES="$(nproc)"
+SERVER_CPUS="" BENCH_CPUS=""
+if [[ "$PIN" == 1 && "$CORES" -ge 2 ]] && command -v taskset >/dev/null; then
+  half=$((CORES / 2))
+  SERVER_CPUS="0-$((half - 1))"
+  BENCH_CPUS="$half-$((CORES - 1))"
+  log "pinning servers to CPUs $SERVER_CPUS and mitra-bench to $BENCH_CPUS"
+fi
+# Run in a background subshell: exec, so that $! is the server's own pid.
+exec_on_server_cpus() { if [[ -n "$SERVER_CPUS" ]]; then exec taskset -c "$SERVER_CPUS" "$@"; else exec "$@"; fi; }
+on_bench_cpus() { if [[ -n "$BENCH_CPUS" ]]; then taskset -c "$BENCH_CPUS" "$@"; else "$@"; fi; }
 wants() { [[ " $SERVERS " == *" $1 "* ]]; }
 
 # ---------------------------------------------------------------- build
 cd "$ROOT"
 TARGET_DIR="$(cargo metadata --format-version 1 --no-deps |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
-log "building mitra-bench and mitra (release; the shared target dir may be locked for a while)"
-MITRA_OK=0
-if wants mitra; then
-  if timeout 3600 cargo build --release -p mitra-bench -p mitra; then
-    MITRA_OK=1
-  else
-    log "building mitra failed: building mitra-bench alone, mitra will be skipped"
-    timeout 3600 cargo build --release -p mitra-bench
-  fi
-else
-  timeout 3600 cargo build --release -p mitra-bench
-fi
+log "building (release; the shared target directory may be locked for a while)"
+timeout 3600 cargo build --release -p mitra-bench -p mitra || die "building mitra-bench and mitra failed"
 BENCH_BIN="$TARGET_DIR/release/mitra-bench"
 MITRA_BIN="$TARGET_DIR/release/mitra"
-[[ -x "$BENCH_BIN" ]] || die "$BENCH_BIN was not built"
-if wants mitra && [[ "$MITRA_OK" == 1 && ! -x "$MITRA_BIN" ]]; then
-  log "no mitra binary at $MITRA_BIN: skipping mitra"
-  MITRA_OK=0
+if wants samod; then
+  timeout 3600 cargo build --release --locked --manifest-path "$BENCH_DIR/samod-server/Cargo.toml" \
+    --target-dir "$TARGET_DIR/bench-samod" || die "building bench/samod-server failed"
 fi
-
+if wants relay; then
+  timeout 3600 cargo build --release --locked --manifest-path "$BENCH_DIR/raw-relay/Cargo.toml" \
+    --target-dir "$TARGET_DIR/bench-relay" || die "building bench/raw-relay failed"
+fi
+SAMOD_BIN="$TARGET_DIR/bench-samod/release/mitra-bench-samod-server"
+RELAY_BIN="$TARGET_DIR/bench-relay/release/mitra-bench-raw-relay"
 if wants js; then
   log "installing the JS server's packages (npm ci)"
   (cd "$BENCH_DIR/js-server" && timeout 600 npm ci --no-audit --no-fund --loglevel=error) ||
@@ -95,12 +133,15 @@ fi
 SERVER_PID=""
 SERVER_URL=""
 SERVER_DATA=""
+# Mitra's API token for this run: handed to mitra-bench only, in its
+# environment (BENCH_SYNC_TOKEN), never on a command line or in a log.
+TOKEN=""
 
 stop_server() {
   if [[ -n "$SERVER_PID" ]]; then
     if kill -0 "$SERVER_PID" 2>/dev/null; then
       kill -TERM "$SERVER_PID" 2>/dev/null || true
-      for _ in $(seq 1 50); do
+      for _ in $(seq 1 150); do
         kill -0 "$SERVER_PID" 2>/dev/null || break
         sleep 0.1
       done
@@ -109,35 +150,50 @@ stop_server() {
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=""
   fi
+}
+cleanup() {
+  stop_server
   if [[ -n "$SERVER_DATA" ]]; then
     rm -rf "$SERVER_DATA"
     SERVER_DATA=""
   fi
+  TOKEN=""
 }
-trap stop_server EXIT
-trap 'stop_server; exit 130' INT TERM
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
 
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+# fresh_data NAME: a new empty data directory (and, for Mitra, a partnership
+# and an editor API token, as a script or sensor would use).
+fresh_data() {
+  local name="$1"
+  SERVER_DATA="$(mktemp -d "${TMPDIR:-/tmp}/mitra-bench-$name-data.XXXXXX")"
+  TOKEN=""
+  if [[ "$name" == mitra ]]; then
+    local partnership
+    partnership="$("$MITRA_BIN" partnership create --data-dir "$SERVER_DATA" --name "mitra-bench" 2>/dev/null)" ||
+      die "mitra partnership create failed"
+    TOKEN="$("$MITRA_BIN" token create --data-dir "$SERVER_DATA" --partnership "$partnership" \
+      --role editor --label "mitra-bench" 2>/dev/null)" || die "mitra token create failed"
+  fi
 }
 
-# start_server NAME LOGFILE: sets SERVER_PID and SERVER_URL, or returns 1.
+# start_server NAME LOGFILE: starts NAME on SERVER_DATA; sets SERVER_PID and SERVER_URL.
 start_server() {
   local name="$1" logfile="$2" url=""
-  SERVER_DATA="$(mktemp -d "${TMPDIR:-/tmp}/mitra-bench-$name-data.XXXXXX")"
   : >"$logfile"
   case "$name" in
     mitra)
-      local port
-      port="$(free_port)"
-      "$MITRA_BIN" serve --no-demo --listen "127.0.0.1:$port" --data-dir "$SERVER_DATA" >"$logfile" 2>&1 &
+      # Sign-in required (the default): mitra-bench connects with the token.
+      # An operator expecting 20,000 connections raises max_connections.
+      exec_on_server_cpus "$MITRA_BIN" serve --no-demo --listen 127.0.0.1:0 --data-dir "$SERVER_DATA" \
+        --max-connections 50000 --log warn >"$logfile" 2>&1 &
       ;;
-    js)
-      node "$BENCH_DIR/js-server/server.mjs" --port 0 --data-dir "$SERVER_DATA" >"$logfile" 2>&1 &
-      ;;
+    js) exec_on_server_cpus node "$BENCH_DIR/js-server/server.mjs" --port 0 --data-dir "$SERVER_DATA" >"$logfile" 2>&1 & ;;
+    samod) exec_on_server_cpus "$SAMOD_BIN" --port 0 --data-dir "$SERVER_DATA" >"$logfile" 2>&1 & ;;
+    relay) exec_on_server_cpus "$RELAY_BIN" --port 0 >"$logfile" 2>&1 & ;;
   esac
   SERVER_PID=$!
-  for _ in $(seq 1 200); do
+  for _ in $(seq 1 300); do
     url="$(grep -oE 'ws://127\.0\.0\.1:[0-9]+/sync' "$logfile" | head -n 1 || true)"
     if [[ -n "$url" ]]; then
       SERVER_URL="$url"
@@ -145,73 +201,137 @@ start_server() {
     fi
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
       log "$name exited before announcing its sync endpoint; its last output:"
-      tail -n 5 "$logfile" >&2 || true
-      stop_server
+      tail -n 5 "$logfile" | grep -v mitra_setup_ >&2 || true
+      SERVER_PID=""
       return 1
     fi
     sleep 0.1
   done
-  log "$name did not announce a ws://127.0.0.1:PORT/sync endpoint within 20 s"
+  log "$name did not announce a ws://127.0.0.1:PORT/sync endpoint within 30 s"
   stop_server
   return 1
 }
 
-BUDGET="$(awk -v s="$SETUP_TIMEOUT" -v w="$WARMUP" -v d="$DURATION" -v l="$LOSS_TIMEOUT" \
-  'BEGIN { printf "%d", 2 * s + w + d + l + 60 }')"
-
-# run_one SERVER N REP: one server start, one bench run, one stop.
-run_one() {
-  local name="$1" n="$2" rep="$3"
-  local tag="$name-n$n-r$rep"
-  if [[ "$name" == mitra && "$MITRA_OK" != 1 ]]; then
-    return 0
-  fi
-  log "[$tag] starting $name"
-  if ! start_server "$name" "$OUT/$tag.server.log"; then
-    if [[ "$name" == mitra ]]; then
-      log "skipping mitra from now on (does 'mitra serve' exist yet?)"
-      MITRA_OK=0
-      return 0
-    fi
-    die "the JS server did not start (see $OUT/$tag.server.log)"
-  fi
-  log "[$tag] $name pid $SERVER_PID at $SERVER_URL: $n readers, $RATE changes/s, ${WARMUP}+${DURATION} s"
-  local rc=0
-  timeout "$BUDGET" "$BENCH_BIN" --url "$SERVER_URL" --readers "$n" --rate "$RATE" \
-    --duration "$DURATION" --warmup "$WARMUP" --seed-doc "$SEED_DOC" \
-    --server-pid "$SERVER_PID" --label "$name" --json \
-    --setup-timeout "$SETUP_TIMEOUT" --loss-timeout "$LOSS_TIMEOUT" \
-    >"$OUT/$tag.bench.txt" 2>"$OUT/$tag.bench.err" || rc=$?
-  stop_server
-  if [[ "$rc" != 0 ]]; then
-    log "[$tag] mitra-bench failed (exit $rc):"
-    tail -n 5 "$OUT/$tag.bench.err" >&2 || true
-    return 0
-  fi
-  grep -v '^{' "$OUT/$tag.bench.txt" >&2 || true
-  local json
-  json="$(grep '^{' "$OUT/$tag.bench.txt" | tail -n 1 || true)"
+# record ID SERVER ROUND FILE: appends the last JSON line of FILE to the results.
+record() {
+  local id="$1" name="$2" round="$3" file="$4" json
+  json="$(grep '^{' "$file" | tail -n 1 || true)"
   if [[ -n "$json" ]]; then
-    printf '{"server":"%s","n":%d,"rep":%d,%s\n' "$name" "$n" "$rep" "${json#\{}" >>"$RESULTS"
+    printf '{"id":"%s","server":"%s","round":%d,%s\n' "$id" "$name" "$round" "${json#\{}" >>"$RESULTS"
+  else
+    record_failure "$id" "$name" "$round" "no result"
   fi
+}
+record_failure() {
+  local msg="${4//\"/\'}"
+  printf '{"id":"%s","server":"%s","round":%d,"failed":"%s"}\n' "$1" "$2" "$3" "$msg" >>"$RESULTS"
+}
+
+# bench ID SERVER ROUND BUDGET ARGS...: one mitra-bench run against the running server.
+bench() {
+  local id="$1" name="$2" round="$3" budget="$4" tag="$1-$2-r$3"
+  shift 4
+  local rc=0
+  BENCH_SYNC_TOKEN="$TOKEN" on_bench_cpus timeout "$budget" "$BENCH_BIN" "$@" --url "$SERVER_URL" --server-pid "$SERVER_PID" \
+    --label "$name" --json >"$OUT/$tag.txt" 2>"$OUT/$tag.err" || rc=$?
+  grep -v '^{' "$OUT/$tag.txt" >&2 || true
+  if [[ "$rc" != 0 ]]; then
+    local why
+    why="$(tail -n 1 "$OUT/$tag.err" 2>/dev/null || true)"
+    log "[$tag] mitra-bench failed (exit $rc): $why"
+    record_failure "$id" "$name" "$round" "exit $rc: ${why:0:300}"
+    return 0
+  fi
+  record "$id" "$name" "$round" "$OUT/$tag.txt"
+}
+
+# run_workload ID SERVER ROUND: a fresh server, one workload, stop.
+run_workload() {
+  local id="$1" name="$2" round="$3" tag="$1-$2-r$3"
+  if [[ "$id" == w4 && "$name" == relay ]]; then
+    record_failure "$id" "$name" "$round" "skipped: the relay stores nothing"
+    return 0
+  fi
+  fresh_data "$name"
+  if ! start_server "$name" "$OUT/$tag.server.log"; then
+    record_failure "$id" "$name" "$round" "the server did not start"
+    cleanup
+    return 0
+  fi
+  log "[$tag] $name (pid $SERVER_PID)"
+  local live=(live --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" --seed-doc "$MEETING")
+  case "$id" in
+    w1) bench "$id" "$name" "$round" 600 "${live[@]}" --typists "$W1_TYPISTS" ;;
+    w1-200) bench "$id" "$name" "$round" 900 "${live[@]}" --typists "$W1_BIG_TYPISTS" --connect-batch 100 ;;
+    sweep-*) bench "$id" "$name" "$round" 900 "${live[@]}" --typists "${id#sweep-}" --connect-batch 100 ;;
+    w2-small)
+      bench "$id" "$name" "$round" 900 live --rate "$W2_RATE" --duration "$DURATION" --warmup "$WARMUP" \
+        --typists 1 --readers "$W2_READERS"
+      ;;
+    w2-paper)
+      bench "$id" "$name" "$round" 1800 live --rate "$W2_RATE" --duration "$DURATION" --warmup "$WARMUP" \
+        --typists 1 --readers "$W2_READERS" --seed-doc "$PAPER" --setup-timeout 600 --connect-batch 10
+      ;;
+    w3)
+      bench "$id" "$name" "$round" 1800 idle --docs "$W3_DOCS" --conns "$W3_CONNS" --sources 4 \
+        --window "$W3_WINDOW" --setup-timeout 300
+      ;;
+    w4)
+      local docid="$OUT/$tag.docid" rc=0
+      BENCH_SYNC_TOKEN="$TOKEN" on_bench_cpus timeout 900 "$BENCH_BIN" seed --url "$SERVER_URL" --seed-doc "$PAPER" \
+        --doc-id-file "$docid" --setup-timeout 600 >"$OUT/$tag.seed.txt" 2>"$OUT/$tag.seed.err" || rc=$?
+      if [[ "$rc" != 0 ]]; then
+        record_failure "$id" "$name" "$round" "seeding failed: $(tail -n 1 "$OUT/$tag.seed.err")"
+      else
+        sleep 1
+        stop_server
+        if start_server "$name" "$OUT/$tag.restart.log"; then
+          sleep 1
+          bench "$id" "$name" "$round" 300 cold --doc-id "$(cat "$docid")" --seed-doc "$PAPER" --timeout 120
+        else
+          record_failure "$id" "$name" "$round" "the server did not restart"
+        fi
+      fi
+      ;;
+    w5) bench "$id" "$name" "$round" 600 storm --clients "$W5_CLIENTS" --seed-doc "$MEETING" --timeout 60 ;;
+  esac
+  cleanup
   sleep 1
 }
 
 # ---------------------------------------------------------------- runs
-log "results and logs go to $OUT"
-for n in $READERS; do
-  for rep in $(seq 1 "$REPEATS"); do
-    if ((rep % 2)); then order="mitra js"; else order="js mitra"; fi
-    for name in $order; do
-      if wants "$name"; then
-        run_one "$name" "$n" "$rep"
-      fi
+IDS=()
+for w in $WORKLOADS; do
+  case "$w" in
+    sweep) for n in $SWEEP; do IDS+=("sweep-$n"); done ;;
+    w2) IDS+=(w2-small w2-paper) ;;
+    *) IDS+=("$w") ;;
+  esac
+done
+read -r -a ORDER <<<"$SERVERS"
+log "results and logs go to $OUT; $ROUNDS round(s) of: ${IDS[*]}"
+STARTED=$(date +%s)
+for round in $(seq 1 "$ROUNDS"); do
+  for id in "${IDS[@]}"; do
+    # Rotate the server order from round to round (and workload to workload).
+    shift_by=$(((round - 1) % ${#ORDER[@]}))
+    servers=("${ORDER[@]:$shift_by}" "${ORDER[@]:0:$shift_by}")
+    for name in "${servers[@]}"; do
+      run_workload "$id" "$name" "$round"
     done
   done
 done
+log "all runs done in $(($(date +%s) - STARTED)) s"
 
 [[ -s "$RESULTS" ]] || die "no run produced results (logs in $OUT)"
+MODE="bench/run.sh"
+[[ "$QUICK" == 1 ]] && MODE="bench/run.sh --quick"
+SUMMARY_ARGS=(--command "$MODE" --rounds "$ROUNDS" --pinning "${SERVER_CPUS:+servers on CPUs $SERVER_CPUS, mitra-bench on $BENCH_CPUS}")
+if [[ "$WRITE_DOCS" == 1 ]]; then
+  node "$BENCH_DIR/summarize.mjs" "$RESULTS" --out "$ROOT/docs/benchmarks.md" --svg-dir "$ROOT/docs/bench" "${SUMMARY_ARGS[@]}"
+  log "wrote docs/benchmarks.md and docs/bench/*.svg"
+fi
+node "$BENCH_DIR/summarize.mjs" "$RESULTS" --out "$OUT/benchmarks.md" --svg-dir "$OUT/bench" "${SUMMARY_ARGS[@]}"
+cat "$OUT/benchmarks.md"
 echo
-node "$BENCH_DIR/summarize.mjs" "$RESULTS"
-echo
-echo "Per-run JSON lines: $RESULTS"
+echo "Per-run JSON lines: $RESULTS; report: $OUT/benchmarks.md"

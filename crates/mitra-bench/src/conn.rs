@@ -1,15 +1,69 @@
 //! One WebSocket connection speaking the automerge-repo protocol: connect,
 //! `join` / `peer` handshake, then protocol messages as binary frames.
 
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use futures_util::{SinkExt, StreamExt};
 use mitra_protocol::wire::{DocumentMessage, Message, PROTOCOL_VERSION, PeerMetadata};
 use mitra_protocol::{DocumentId, PeerId};
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async_with_config};
+use tokio_tungstenite::tungstenite::http::Uri;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, client_async_with_config};
+
+/// `url` without its query string (which may hold a token), for messages.
+pub fn redact(url: &str) -> &str {
+    url.split_once('?').map_or(url, |(base, _)| base)
+}
+
+/// Where and how to connect.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The WebSocket URL (ws:// only), with any `?token=` query.
+    pub url: String,
+    /// The server's socket address, resolved once.
+    pub addr: SocketAddr,
+}
+
+impl Target {
+    /// Parses a ws:// URL whose host is an IP address or `localhost`.
+    pub fn parse(url: &str) -> Result<Target> {
+        let uri: Uri = url
+            .parse()
+            .with_context(|| format!("invalid URL {:?}", redact(url)))?;
+        if uri.scheme_str() != Some("ws") {
+            bail!("the URL must start with ws:// (the bench speaks plain WebSocket)");
+        }
+        let host = uri.host().context("the URL has no host")?;
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let ip: IpAddr = if host == "localhost" {
+            IpAddr::from([127, 0, 0, 1])
+        } else {
+            host.parse()
+                .with_context(|| format!("the URL's host {host:?} is not an IP address"))?
+        };
+        let port = uri.port_u16().unwrap_or(80);
+        Ok(Target {
+            url: url.to_owned(),
+            addr: SocketAddr::new(ip, port),
+        })
+    }
+}
+
+/// The WebSocket settings of every bench connection: large messages allowed
+/// (a whole document's history arrives in one), small buffers (thousands of
+/// idle connections must stay cheap).
+fn ws_config() -> WebSocketConfig {
+    let mut c = WebSocketConfig::default();
+    c.max_message_size = Some(512 << 20);
+    c.max_frame_size = Some(512 << 20);
+    c.read_buffer_size = 16 << 10;
+    c.write_buffer_size = 0;
+    c
+}
 
 /// An open, joined connection to a sync server.
 pub struct Conn {
@@ -24,10 +78,44 @@ pub struct Conn {
 
 impl Conn {
     /// Connects, sends `join` and waits for `peer`, all within `timeout`.
-    pub async fn open(url: &str, me: PeerId, timeout: Duration) -> Result<Conn> {
+    pub async fn open(target: &Target, me: PeerId, timeout: Duration) -> Result<Conn> {
+        Conn::open_from(target, None, me, timeout).await
+    }
+
+    /// Like [`Conn::open`], from the local address `source` when given (many
+    /// thousands of connections need several loopback source addresses).
+    pub async fn open_from(
+        target: &Target,
+        source: Option<IpAddr>,
+        me: PeerId,
+        timeout: Duration,
+    ) -> Result<Conn> {
+        let url = redact(&target.url).to_owned();
         let deadline = tokio::time::Instant::now() + timeout;
-        // Nagle off: small frames must leave at once or latencies measure TCP delays.
-        let (ws, _) = tokio::time::timeout_at(deadline, connect_async_with_config(url, None, true))
+        let connecting = async {
+            let socket = match target.addr {
+                SocketAddr::V4(_) => TcpSocket::new_v4(),
+                SocketAddr::V6(_) => TcpSocket::new_v6(),
+            }
+            .context("creating a socket")?;
+            if let Some(ip) = source {
+                socket
+                    .bind(SocketAddr::new(ip, 0))
+                    .with_context(|| format!("binding the source address {ip}"))?;
+            }
+            let tcp = socket.connect(target.addr).await.context("TCP connect")?;
+            // Nagle off: small frames must leave at once or latencies measure TCP delays.
+            tcp.set_nodelay(true)?;
+            let (ws, _) = client_async_with_config(
+                target.url.as_str(),
+                MaybeTlsStream::Plain(tcp),
+                Some(ws_config()),
+            )
+            .await
+            .context("WebSocket upgrade")?;
+            Ok::<_, anyhow::Error>(ws)
+        };
+        let ws = tokio::time::timeout_at(deadline, connecting)
             .await
             .map_err(|_| anyhow!("connecting to {url} timed out after {timeout:?}"))?
             .with_context(|| format!("connecting to {url}"))?;

@@ -8,8 +8,9 @@
 
 use std::sync::Arc;
 
+use anyhow::bail;
 use anyhow::{Context, Result};
-use automerge::sync::{BloomFilter, ChunkList, Have, Message, MessageVersion};
+use automerge::sync::{BloomFilter, ChunkList, Have, Message, MessageFlags, MessageVersion};
 use automerge::{Change, ChangeHash};
 
 use crate::tracker::{Baseline, HeadsTracker};
@@ -23,6 +24,8 @@ pub struct Received {
     pub new_changes: Vec<ChangeHash>,
     /// How many change chunks the message carried (new or not).
     pub chunks: usize,
+    /// The largest operation counter among the changes it carried (0 if none).
+    pub max_op: u64,
 }
 
 /// A reader's side of the sync protocol for one document.
@@ -30,23 +33,64 @@ pub struct Received {
 pub struct ReaderSync {
     tracker: HeadsTracker,
     answered: bool,
+    /// Whether it tells the server it takes whole documents (v2 messages).
+    v2: bool,
     /// (their heads, our heads) of the last answer, to never answer the same twice.
     last_answer: Option<(Vec<ChangeHash>, Vec<ChangeHash>)>,
 }
 
 impl ReaderSync {
-    /// A reader that holds nothing yet.
+    /// A peer that holds nothing yet and asks for changes only (v1): what a
+    /// typist needs, as it must see every change's operation counters.
     pub fn new(baseline: Arc<Baseline>) -> ReaderSync {
         ReaderSync {
             tracker: HeadsTracker::new(baseline),
             answered: false,
+            v2: false,
             last_answer: None,
         }
     }
 
-    /// The first message, sent with `request`: no heads, nothing held.
+    /// A reader that holds nothing yet and, like current automerge peers,
+    /// tells the server it takes a whole document in one (v2) message.
+    pub fn new_v2(baseline: Arc<Baseline>) -> ReaderSync {
+        ReaderSync {
+            v2: true,
+            ..ReaderSync::new(baseline)
+        }
+    }
+
+    /// The first message, sent with `request`: no heads, nothing held. A v2
+    /// reader advertises that it understands whole-document answers (the
+    /// flags section), so a server may send the document, not its history.
     pub fn request(&self) -> Vec<u8> {
-        ack(Vec::new())
+        if !self.v2 {
+            return ack(Vec::new());
+        }
+        let mut flags = MessageFlags::new();
+        flags.set(MessageFlags::SUPPORTS_SYNC_RESET);
+        Message {
+            heads: Vec::new(),
+            need: Vec::new(),
+            have: vec![Have {
+                last_sync: Vec::new(),
+                bloom: BloomFilter::default(),
+            }],
+            changes: ChunkList::empty(),
+            flags: Some(flags),
+            version: MessageVersion::V1,
+        }
+        .encode()
+    }
+
+    /// Starts from the whole seed document, held already (its heads given).
+    pub fn hold_baseline(&mut self, heads: &[ChangeHash]) {
+        self.tracker.hold_baseline(heads);
+    }
+
+    /// Whether it takes whole documents (v2).
+    pub fn takes_documents(&self) -> bool {
+        self.v2
     }
 
     /// The current heads, sorted.
@@ -57,6 +101,25 @@ impl ReaderSync {
     /// How many changes this reader holds.
     pub fn len(&self) -> usize {
         self.tracker.len()
+    }
+
+    /// Records a change this peer made itself (a typist's), so that its heads
+    /// move on and the server's echo of it is not news.
+    pub fn add_own(&mut self, hash: ChangeHash, deps: &[ChangeHash]) {
+        self.tracker.add(hash, deps);
+    }
+
+    /// Notes that this peer told the server it has `heads`, so an identical
+    /// acknowledgement is not sent again.
+    pub fn announced(&mut self, heads: Vec<ChangeHash>) {
+        self.answered = true;
+        self.last_answer = Some((heads.clone(), heads));
+    }
+
+    /// A sync message saying: I have exactly my heads and need nothing (a
+    /// reconnecting reader's first message).
+    pub fn hello(&self) -> Vec<u8> {
+        ack(self.tracker.heads())
     }
 
     /// Takes in one encoded sync message from the server.
@@ -74,11 +137,25 @@ impl ReaderSync {
         };
         let mut added = false;
         for chunk in msg.changes.iter() {
-            let change = Change::try_from(chunk).context(
-                "a change chunk in a sync message is not a single change \
-                 (a whole-document v2 message? this reader never asks for those)",
-            )?;
+            if chunk.get(8) == Some(&DOCUMENT_CHUNK) {
+                if !self.v2 {
+                    bail!("the server sent a whole document to a peer that did not ask for one");
+                }
+                // A whole document (a v2 message): only its heads matter here.
+                for head in document_heads(chunk)? {
+                    if self.tracker.add(head, &[]) {
+                        added = true;
+                        if !self.tracker.is_baseline(&head) {
+                            out.new_changes.push(head);
+                        }
+                    }
+                }
+                continue;
+            }
+            let change = Change::try_from(chunk)
+                .context("a change chunk in a sync message is not a single change")?;
             let hash = change.hash();
+            out.max_op = out.max_op.max(change.max_op());
             if self.tracker.add(hash, change.deps()) {
                 added = true;
                 if !self.tracker.is_baseline(&hash) {
@@ -102,9 +179,47 @@ impl ReaderSync {
     }
 }
 
+/// The chunk type byte of a whole document.
+const DOCUMENT_CHUNK: u8 = 0;
+
+/// The heads recorded in a document chunk's header (magic, checksum, type,
+/// length, then the actors and the heads), read without loading the document.
+fn document_heads(chunk: &[u8]) -> Result<Vec<ChangeHash>> {
+    fn uleb(b: &[u8], at: &mut usize) -> Result<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let Some(&byte) = b.get(*at) else {
+                bail!("truncated document chunk")
+            };
+            *at += 1;
+            v |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        bail!("a LEB128 number too long in a document chunk")
+    }
+    let mut at = 9;
+    uleb(chunk, &mut at)?; // body length
+    for _ in 0..uleb(chunk, &mut at)? {
+        let len = usize::try_from(uleb(chunk, &mut at)?)?;
+        at = at.saturating_add(len);
+    }
+    let n = uleb(chunk, &mut at)?;
+    let mut heads = Vec::new();
+    for _ in 0..n {
+        let bytes = chunk
+            .get(at..at + 32)
+            .context("truncated heads in a document chunk")?;
+        heads.push(ChangeHash::try_from(bytes).context("a head in a document chunk")?);
+        at += 32;
+    }
+    Ok(heads)
+}
+
 /// A sync message saying: my heads are `heads`, I need nothing, I have
 /// nothing beyond them.
-fn ack(heads: Vec<ChangeHash>) -> Vec<u8> {
+pub fn ack(heads: Vec<ChangeHash>) -> Vec<u8> {
     Message {
         heads: heads.clone(),
         need: Vec::new(),
@@ -232,6 +347,45 @@ mod tests {
         assert!(extra <= 2);
         assert_eq!(reader.heads(), server.get_heads());
         assert!(server.generate_sync_message(&mut state).is_none());
+    }
+
+    #[test]
+    fn a_whole_document_answer_gives_its_heads() {
+        let mut doc = seed();
+        let mut tx = doc.transaction();
+        tx.put(ROOT, "concurrent", 1).unwrap();
+        tx.commit();
+        let mut reader = ReaderSync::new_v2(Arc::new(Baseline::default()));
+        let msg = Message {
+            heads: doc.get_heads(),
+            need: vec![],
+            have: vec![],
+            changes: ChunkList::from(doc.save()),
+            flags: None,
+            version: MessageVersion::V2,
+        };
+        let got = reader.receive(&msg.encode()).unwrap();
+        assert_eq!(reader.heads(), doc.get_heads());
+        assert!(got.reply.is_some());
+        // And the request advertises v2: an automerge server answers a
+        // fresh peer with the whole document.
+        let mut state = State::new();
+        doc.receive_sync_message(&mut state, Message::decode(&reader.request()).unwrap())
+            .unwrap();
+        let answer = doc.generate_sync_message(&mut state).unwrap();
+        assert_eq!(answer.version, MessageVersion::V2);
+        let answer = answer.encode();
+        let mut fresh = ReaderSync::new_v2(Arc::new(Baseline::default()));
+        fresh.receive(&answer).unwrap();
+        assert_eq!(fresh.heads(), doc.get_heads());
+        // A v1 peer is never sent one, and refuses one.
+        let mut v1 = ReaderSync::new(Arc::new(Baseline::default()));
+        assert!(v1.receive(&answer).is_err());
+        let mut state = State::new();
+        doc.receive_sync_message(&mut state, Message::decode(&v1.request()).unwrap())
+            .unwrap();
+        let answer = doc.generate_sync_message(&mut state).unwrap();
+        assert_eq!(answer.version, MessageVersion::V1);
     }
 
     #[test]

@@ -52,43 +52,49 @@ pub struct Figures {
     pub all_readers: Option<Percentiles>,
     /// Per (reader, change) arrival: from send to that arrival.
     pub per_delivery: Option<Percentiles>,
-    /// Arrivals (of any writer change) within the measured window, per second.
+    /// Arrivals (of any typed change) within the measured window, per second.
     pub deliveries_per_s: f64,
+    /// The change-to-all latencies at each of [`DISTRIBUTION_AT`], in ms.
+    pub all_distribution: Vec<f64>,
 }
 
-/// Computes the figures. `sent` is every change the writer sent with its
-/// send instant; `arrivals` holds each reader's log; a change counts as
-/// measured when it was sent within `[start, end)`, and as lost when some
-/// reader did not get it within `loss_timeout` of its send.
+/// Computes the figures. `sent` is every change a typist sent, with its
+/// send instant and the index of the client that sent it; `arrivals` holds
+/// each client's log, by client index. A change counts as measured when it
+/// was sent within `[start, end)`; it must reach every client but its
+/// sender, and counts as lost when one did not get it within `loss_timeout`.
 pub fn compute(
-    sent: &[(ChangeHash, Instant)],
+    sent: &[(ChangeHash, Instant, usize)],
     arrivals: &[Vec<(ChangeHash, Instant)>],
     start: Instant,
     end: Instant,
     loss_timeout: Duration,
 ) -> Figures {
-    let measured: Vec<(ChangeHash, Instant)> = sent
+    let measured: Vec<(ChangeHash, Instant, usize)> = sent
         .iter()
         .copied()
-        .filter(|(_, at)| *at >= start && *at < end)
+        .filter(|(_, at, _)| *at >= start && *at < end)
         .collect();
     let index: HashMap<ChangeHash, usize> = measured
         .iter()
         .enumerate()
-        .map(|(i, (h, _))| (*h, i))
+        .map(|(i, (h, _, _))| (*h, i))
         .collect();
-    let readers = arrivals.len();
+    let clients = arrivals.len();
     let mut last = vec![None::<Instant>; measured.len()];
     let mut got = vec![0usize; measured.len()];
     let mut per_delivery = Vec::new();
     let mut in_window = 0usize;
-    for log in arrivals {
+    for (client, log) in arrivals.iter().enumerate() {
         for (hash, at) in log {
             if *at >= start && *at <= end {
                 in_window += 1;
             }
             let Some(&i) = index.get(hash) else { continue };
-            let sent_at = measured[i].1;
+            let (_, sent_at, from) = measured[i];
+            if from == client {
+                continue;
+            }
             let latency = at.saturating_duration_since(sent_at);
             if latency > loss_timeout {
                 continue;
@@ -98,19 +104,25 @@ pub fn compute(
             last[i] = Some(last[i].map_or(*at, |l: Instant| l.max(*at)));
         }
     }
+    let receivers = |from: usize| clients - usize::from(from < clients);
     let mut all = Vec::new();
     let mut lost = 0;
-    for (i, (_, sent_at)) in measured.iter().enumerate() {
+    let mut missing = 0;
+    for (i, (_, sent_at, from)) in measured.iter().enumerate() {
+        let want = receivers(*from);
+        missing += want.saturating_sub(got[i]);
         match last[i] {
-            Some(l) if got[i] >= readers => all.push(ms(l.saturating_duration_since(*sent_at))),
+            Some(l) if got[i] >= want => all.push(ms(l.saturating_duration_since(*sent_at))),
+            None if want == 0 => {}
             _ => lost += 1,
         }
     }
     let window = end.saturating_duration_since(start).as_secs_f64();
+    let distribution = distribution(&all);
     Figures {
         changes_measured: measured.len(),
         changes_lost: lost,
-        deliveries_missing: got.iter().map(|&g| readers.saturating_sub(g)).sum(),
+        deliveries_missing: missing,
         all_readers: Percentiles::of(all),
         per_delivery: Percentiles::of(per_delivery),
         deliveries_per_s: if window > 0.0 {
@@ -118,7 +130,31 @@ pub fn compute(
         } else {
             0.0
         },
+        all_distribution: distribution,
     }
+}
+
+/// The percentiles at which [`distribution`] samples a latency distribution.
+pub const DISTRIBUTION_AT: [f64; 23] = [
+    0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0, 55.0, 60.0, 65.0, 70.0, 75.0,
+    80.0, 85.0, 90.0, 95.0, 99.0, 99.9, 100.0,
+];
+
+/// Nearest-rank values of `values` at each of [`DISTRIBUTION_AT`] (empty
+/// when there are none): enough to draw the distribution.
+pub fn distribution(values: &[f64]) -> Vec<f64> {
+    if values.is_empty() {
+        return Vec::new();
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    DISTRIBUTION_AT
+        .iter()
+        .map(|p| {
+            let r = (p / 100.0 * v.len() as f64).ceil() as usize;
+            v[r.clamp(1, v.len()) - 1]
+        })
+        .collect()
 }
 
 fn ms(d: Duration) -> f64 {
@@ -152,6 +188,24 @@ impl Json {
             }
             _ => self.0.push_str("null"),
         }
+        self
+    }
+
+    /// Adds an array of numbers.
+    pub fn nums(&mut self, key: &str, values: &[f64]) -> &mut Json {
+        self.key(key);
+        self.0.push('[');
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.0.push(',');
+            }
+            if v.is_finite() {
+                let _ = write!(self.0, "{}", (v * 1000.0).round() / 1000.0);
+            } else {
+                self.0.push_str("null");
+            }
+        }
+        self.0.push(']');
         self
     }
 
@@ -208,11 +262,12 @@ mod tests {
         let at = |ms: u64| t0 + Duration::from_millis(ms);
         let h = |n: u8| ChangeHash([n; 32]);
         // Change 1 before the window, 2 and 3 inside, 4 after.
+        // Client 0 types; clients 1 and 2 read.
         let sent = vec![
-            (h(1), at(0)),
-            (h(2), at(100)),
-            (h(3), at(200)),
-            (h(4), at(1100)),
+            (h(1), at(0), 0),
+            (h(2), at(100), 0),
+            (h(3), at(200), 0),
+            (h(4), at(1100), 0),
         ];
         let r1 = vec![
             (h(1), at(5)),
@@ -221,7 +276,13 @@ mod tests {
             (h(4), at(1101)),
         ];
         let r2 = vec![(h(1), at(9)), (h(2), at(130))]; // never got 3
-        let f = compute(&sent, &[r1, r2], at(50), at(1050), Duration::from_secs(5));
+        let f = compute(
+            &sent,
+            &[Vec::new(), r1, r2],
+            at(50),
+            at(1050),
+            Duration::from_secs(5),
+        );
         assert_eq!(f.changes_measured, 2);
         assert_eq!(f.changes_lost, 1);
         assert_eq!(f.deliveries_missing, 1);
@@ -234,15 +295,33 @@ mod tests {
     }
 
     #[test]
+    fn a_typist_does_not_wait_for_its_own_change() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let h = |n: u8| ChangeHash([n; 32]);
+        // Two typists, each the other's only receiver.
+        let sent = vec![(h(1), at(10), 0), (h(2), at(20), 1)];
+        let logs = vec![vec![(h(2), at(25))], vec![(h(1), at(40))]];
+        let f = compute(&sent, &logs, at(0), at(100), Duration::from_secs(1));
+        assert_eq!((f.changes_measured, f.changes_lost), (2, 0));
+        let all = f.all_readers.unwrap();
+        assert_eq!((all.p50, all.max), (5.0, 30.0));
+        assert_eq!(f.all_distribution.len(), DISTRIBUTION_AT.len());
+        assert_eq!(f.all_distribution[0], 5.0);
+        assert_eq!(*f.all_distribution.last().unwrap(), 30.0);
+    }
+
+    #[test]
     fn json_is_well_formed() {
         let mut j = Json::default();
         j.str("label", "a \"b\"\n")
             .num("x", Some(1.23456))
             .num("y", None)
-            .int("n", 3);
+            .int("n", 3)
+            .nums("d", &[1.0, 2.5]);
         assert_eq!(
             j.finish(),
-            r#"{"label":"a \"b\"\n","x":1.235,"y":null,"n":3}"#
+            r#"{"label":"a \"b\"\n","x":1.235,"y":null,"n":3,"d":[1,2.5]}"#
         );
     }
 }

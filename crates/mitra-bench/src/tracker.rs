@@ -97,6 +97,26 @@ impl HeadsTracker {
         }
     }
 
+    /// Marks the whole seed document as held, with `heads` (its heads) as
+    /// the heads: a client that has the document already (in its local
+    /// storage) and only syncs what is new.
+    pub fn hold_baseline(&mut self, heads: &[ChangeHash]) {
+        let n = self.baseline.len();
+        for i in 0..n {
+            self.base_known.set(i);
+            self.base_referenced.set(i);
+        }
+        self.len = n;
+        self.heads = heads.iter().copied().collect();
+        for h in heads {
+            if let Some(i) = self.baseline.position(h)
+                && let Some(w) = self.base_referenced.0.get_mut(i / 64)
+            {
+                *w &= !(1 << (i % 64));
+            }
+        }
+    }
+
     /// Whether the hash belongs to the seed document.
     pub fn is_baseline(&self, hash: &ChangeHash) -> bool {
         self.baseline.position(hash).is_some()
@@ -173,6 +193,17 @@ mod tests {
         assert_eq!(t.heads(), vec![h(5)]);
         assert_eq!(t.len(), 5);
         assert!(t.is_baseline(&h(2)) && !t.is_baseline(&h(5)));
+    }
+
+    #[test]
+    fn holding_the_baseline_gives_its_heads_and_ignores_old_changes() {
+        let base = Arc::new(Baseline::new([h(1), h(2), h(3)]));
+        let mut t = HeadsTracker::new(base);
+        t.hold_baseline(&[h(3)]);
+        assert_eq!((t.heads(), t.len()), (vec![h(3)], 3));
+        assert!(!t.add(h(2), &[h(1)]));
+        assert!(t.add(h(4), &[h(3)]));
+        assert_eq!(t.heads(), vec![h(4)]);
     }
 
     #[test]

@@ -1,21 +1,15 @@
-//! The writer: uploads the seed document, then makes one small change every
-//! 1/rate seconds and sends it, logging when each change left.
+//! The seed document: where edits go, and uploading it to a server.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
-use automerge::sync::{Message as SyncMessage, State, SyncDoc};
-use automerge::transaction::Transactable;
+use automerge::sync::{BloomFilter, ChunkList, Have, Message as SyncMessage, MessageVersion};
 use automerge::{Automerge, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, Value};
 use mitra_protocol::wire::Message;
 use mitra_protocol::{DocumentId, PeerId};
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
-use tokio::sync::watch;
 
-use crate::conn::Conn;
+use crate::conn::{Conn, Target};
+use crate::tracker::{Baseline, HeadsTracker};
 
 /// Where the writer's edits go.
 #[derive(Debug, Clone)]
@@ -83,213 +77,124 @@ pub fn find_edit_target(doc: &Automerge) -> EditTarget {
     }
 }
 
-/// What the main task tells the writer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    /// Connected, answering the server, not writing (readers are connecting).
-    Idle,
-    /// Writing at the configured rate.
-    Writing,
-    /// No more changes; still answering the server.
-    Stopped,
-    /// Close the connection and hand back the log.
-    Shutdown,
+/// A document's history cut into sync messages of at most about
+/// `batch_bytes` of changes each, in causal order, each with the heads of
+/// the history up to its last change.
+pub struct Upload {
+    batches: Vec<(Vec<Vec<u8>>, Vec<ChangeHash>)>,
+    /// The document's heads, sorted.
+    pub heads: Vec<ChangeHash>,
+    /// Total bytes of changes.
+    pub bytes: usize,
 }
 
-/// What the writer did, handed back when it stops.
-#[derive(Debug, Default)]
-pub struct WriterLog {
-    /// Each change, with the instant just before its frame was sent.
-    pub sent: Vec<(ChangeHash, Instant)>,
-    /// Time spent making, committing and encoding each change.
-    pub edit_cost: Vec<Duration>,
-    /// Why the writer stopped early, if it did.
-    pub error: Option<String>,
-}
-
-/// The writer's connection, document and sync state.
-pub struct Writer {
-    conn: Conn,
-    doc: Automerge,
-    state: State,
-    doc_id: DocumentId,
-    target: EditTarget,
-    rng: StdRng,
-    seq: u64,
-}
-
-impl Writer {
-    /// Connects and uploads `doc` as document `doc_id`, until the server's
-    /// heads equal ours. Gives up after `timeout`.
-    pub async fn seed(
-        url: &str,
-        doc: Automerge,
-        doc_id: DocumentId,
-        target: EditTarget,
-        timeout: Duration,
-    ) -> Result<Writer> {
-        let deadline = tokio::time::Instant::now() + timeout;
-        let me = PeerId::new(format!("mitra-bench-writer-{:08x}", rand::random::<u32>()));
-        let conn = tokio::time::timeout_at(deadline, Conn::open(url, me, timeout))
-            .await
-            .map_err(|_| anyhow!("writer: connecting timed out after {timeout:?}"))?
-            .context("writer")?;
-        let mut w = Writer {
-            conn,
-            doc,
-            state: State::new(),
-            doc_id,
-            target,
-            rng: StdRng::from_os_rng(),
-            seq: 0,
-        };
-        w.send_pending().await?;
-        while !w.server_in_sync() {
-            let next = tokio::time::timeout_at(deadline, w.conn.recv())
-                .await
-                .map_err(|_| {
-                    anyhow!(
-                        "writer: the server did not reach the seed document's heads within {timeout:?} \
-                         (server heads: {:?})",
-                        w.state.their_heads.as_ref().map(Vec::len)
-                    )
-                })??;
-            match next {
-                Some((msg, _)) => w.handle(msg).await?,
-                None => bail!(
-                    "writer: the server closed the connection while seeding{}",
-                    w.conn.reason()
-                ),
+impl Upload {
+    /// Cuts `doc`'s history.
+    pub fn new(doc: &Automerge, batch_bytes: usize) -> Upload {
+        let mut tracker = HeadsTracker::new(std::sync::Arc::new(Baseline::default()));
+        let mut batches = Vec::new();
+        let mut current: Vec<Vec<u8>> = Vec::new();
+        let mut size = 0;
+        let mut total = 0;
+        for mut change in doc.get_changes(&[]) {
+            tracker.add(change.hash(), change.deps());
+            let bytes = change.bytes().into_owned();
+            size += bytes.len();
+            total += bytes.len();
+            current.push(bytes);
+            if size >= batch_bytes {
+                batches.push((std::mem::take(&mut current), tracker.heads()));
+                size = 0;
             }
         }
-        Ok(w)
+        if !current.is_empty() {
+            batches.push((current, tracker.heads()));
+        }
+        Upload {
+            batches,
+            heads: doc.get_heads(),
+            bytes: total,
+        }
     }
 
-    /// The document's heads.
-    pub fn heads(&self) -> Vec<ChangeHash> {
-        self.doc.get_heads()
+    /// How many messages the upload takes.
+    pub fn messages(&self) -> usize {
+        self.batches.len()
     }
 
-    fn server_in_sync(&self) -> bool {
-        let Some(theirs) = &self.state.their_heads else {
-            return false;
-        };
-        let mut theirs = theirs.clone();
-        theirs.sort_unstable();
-        theirs == self.doc.get_heads()
-    }
-
-    /// Generates and sends a sync message if there is one to send.
-    async fn send_pending(&mut self) -> Result<()> {
-        if let Some(m) = self.doc.generate_sync_message(&mut self.state) {
-            self.conn.send_sync(self.doc_id, m.encode(), false).await?;
+    /// Sends the history over `conn` as document `doc_id`, one batch at a
+    /// time: each says "my heads are H and I have everything up to H"; the
+    /// next goes once the server answers with heads H. Gives up after
+    /// `timeout` in all.
+    pub async fn send(&self, conn: &mut Conn, doc_id: DocumentId, timeout: Duration) -> Result<()> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        for (i, (changes, heads)) in self.batches.iter().enumerate() {
+            let msg = SyncMessage {
+                heads: heads.clone(),
+                need: Vec::new(),
+                have: vec![Have {
+                    last_sync: heads.clone(),
+                    bloom: BloomFilter::default(),
+                }],
+                changes: ChunkList::from(changes.clone()),
+                flags: None,
+                version: MessageVersion::V1,
+            };
+            conn.send_sync(doc_id, msg.encode(), false).await?;
+            loop {
+                let next = tokio::time::timeout_at(deadline, conn.recv())
+                    .await
+                    .map_err(|_| {
+                        anyhow!(
+                            "uploading: the server did not take batch {} of {} within {timeout:?}",
+                            i + 1,
+                            self.batches.len()
+                        )
+                    })??;
+                match next {
+                    Some((Message::Sync(m) | Message::Request(m), _))
+                        if m.document_id == doc_id =>
+                    {
+                        let reply = SyncMessage::decode(&m.data)
+                            .map_err(|e| anyhow!("uploading: undecodable sync message: {e}"))?;
+                        let mut theirs = reply.heads;
+                        theirs.sort_unstable();
+                        if &theirs == heads {
+                            break;
+                        }
+                    }
+                    Some((Message::DocUnavailable { .. }, _)) => {
+                        bail!("uploading: the server answered doc-unavailable")
+                    }
+                    Some((Message::Error { message, .. }, _)) => {
+                        bail!("uploading: the server sent an error: {message}")
+                    }
+                    Some(_) => {}
+                    None => bail!(
+                        "uploading: the server closed the connection{}",
+                        conn.reason()
+                    ),
+                }
+            }
         }
         Ok(())
     }
+}
 
-    /// Takes in one message from the server and answers it if due.
-    async fn handle(&mut self, msg: Message) -> Result<()> {
-        match msg {
-            Message::Sync(m) | Message::Request(m) if m.document_id == self.doc_id => {
-                let sync = SyncMessage::decode(&m.data)
-                    .map_err(|e| anyhow!("writer: undecodable sync message: {e}"))?;
-                self.doc
-                    .receive_sync_message(&mut self.state, sync)
-                    .context("writer: applying the server's sync message")?;
-                self.send_pending().await
-            }
-            Message::DocUnavailable { document_id, .. } if document_id == self.doc_id => {
-                bail!("writer: the server says the document it is being sent is unavailable")
-            }
-            Message::Error { message, .. } => bail!("writer: the server sent an error: {message}"),
-            _ => Ok(()),
-        }
-    }
-
-    /// Makes one small change and commits it.
-    fn edit(&mut self) -> Result<ChangeHash> {
-        self.seq += 1;
-        let letter = char::from(b'a' + self.rng.random_range(0..26u8)).to_string();
-        let mut tx = self.doc.transaction();
-        match &self.target {
-            EditTarget::Text { obj, .. } => {
-                let len = tx.length(obj);
-                let pos = self.rng.random_range(0..=len);
-                // A position inside a multi-unit character is refused: append instead.
-                if tx.splice_text(obj, pos, 0, &letter).is_err() {
-                    tx.splice_text(obj, len, 0, &letter)
-                        .context("writer: inserting a character")?;
-                }
-            }
-            EditTarget::RootKey(key) => {
-                tx.put(ROOT, key.as_str(), self.seq as i64)
-                    .context("writer: setting a key")?;
-            }
-        }
-        tx.commit().0.context("writer: the change was empty")
-    }
-
-    /// Writes while the phase is `Writing`, one change per `1/rate` seconds,
-    /// answers the server throughout, and stops at `Shutdown`.
-    pub async fn run(
-        mut self,
-        rate: f64,
-        mut phase: watch::Receiver<Phase>,
-        sent_count: Arc<AtomicU64>,
-    ) -> WriterLog {
-        let mut log = WriterLog::default();
-        if let Err(e) = self
-            .run_inner(rate, &mut phase, &sent_count, &mut log)
-            .await
-        {
-            log.error = Some(format!("{e:#}"));
-        }
-        self.conn.close().await;
-        log
-    }
-
-    async fn run_inner(
-        &mut self,
-        rate: f64,
-        phase: &mut watch::Receiver<Phase>,
-        sent_count: &AtomicU64,
-        log: &mut WriterLog,
-    ) -> Result<()> {
-        let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut current = *phase.borrow();
-        loop {
-            tokio::select! {
-                changed = phase.changed() => {
-                    if changed.is_err() {
-                        return Ok(());
-                    }
-                    current = *phase.borrow();
-                    match current {
-                        Phase::Shutdown => return Ok(()),
-                        Phase::Writing => tick.reset_immediately(),
-                        Phase::Idle | Phase::Stopped => {}
-                    }
-                }
-                _ = tick.tick(), if current == Phase::Writing => {
-                    let started = Instant::now();
-                    let hash = self.edit()?;
-                    let msg = self.doc.generate_sync_message(&mut self.state);
-                    let Some(msg) = msg else {
-                        bail!("writer: automerge produced no sync message for a new change");
-                    };
-                    let data = msg.encode();
-                    let at = Instant::now();
-                    log.edit_cost.push(at - started);
-                    log.sent.push((hash, at));
-                    sent_count.fetch_add(1, Ordering::Relaxed);
-                    self.conn.send_sync(self.doc_id, data, false).await?;
-                }
-                next = self.conn.recv() => match next? {
-                    Some((msg, _)) => self.handle(msg).await?,
-                    None => bail!("writer: the server closed the connection{}", self.conn.reason()),
-                },
-            }
-        }
-    }
+/// Connects and uploads `doc` as `doc_id`; returns the time it took.
+pub async fn upload(
+    target: &Target,
+    upload: &Upload,
+    doc_id: DocumentId,
+    timeout: Duration,
+) -> Result<Duration> {
+    let started = std::time::Instant::now();
+    let me = PeerId::new(format!("mitra-bench-seeder-{:08x}", rand::random::<u32>()));
+    let mut conn = Conn::open(target, me, timeout)
+        .await
+        .context("uploading the seed document")?;
+    upload.send(&mut conn, doc_id, timeout).await?;
+    let took = started.elapsed();
+    conn.close().await;
+    Ok(took)
 }
