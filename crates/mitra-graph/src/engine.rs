@@ -2,7 +2,7 @@
 //!
 //! Generating and receiving follow automerge 0.12's `generate_sync_message`
 //! and `receive_sync_message` (`src/sync.rs`) step by step, on the same
-//! public [`sync::State`], so a peer cannot tell the difference, with two
+//! public [`sync::State`], so a peer cannot tell the difference, with three
 //! deliberate exceptions:
 //!
 //! - **No flags section.** Automerge appends a flags section to every
@@ -21,6 +21,13 @@
 //!   (structure, checksum, kind, sequence numbers, queue bounds) before
 //!   anything is applied or the session changes; automerge applies what it
 //!   could parse and checks no checksum of a change chunk after the first.
+//! - **No endless resets.** A peer whose saved sync state names changes
+//!   this document lacks (a server restored from an old backup) gets
+//!   automerge's reset message; if it then asks for changes we have while
+//!   still naming the unknown ones (it cannot give them to us), automerge
+//!   would reset again for ever. This engine then drops the unknown hashes
+//!   from the peer's `last_sync` and answers normally, sending what the
+//!   known part does not cover (`GraphEngine::answers_despite_unknown_sync`).
 //!
 //! Automerge decides which changes a peer lacks with a per-actor clock;
 //! this engine walks the ancestors exactly, which gives the same answer for
@@ -214,19 +221,26 @@ impl GraphEngine {
         let our_heads = self.graph.heads();
 
         // A peer that synced with us before from heads we do not have:
-        // tell it to start over (automerge's reset message, without flags).
+        // tell it to start over (automerge's reset message, without flags),
+        // unless it already heard our heads and asks for changes we have
+        // (see `answers_despite_unknown_sync`).
         if let Some(first) = state.their_have.as_ref().and_then(|have| have.first())
             && !first.last_sync.iter().all(|h| self.graph.contains(h))
         {
-            return Some(encode_message(
-                &our_heads,
-                &[],
-                &[HaveBytes {
-                    last_sync: &[],
-                    bloom: &[],
-                }],
-                &[],
-            ));
+            if !self.answers_despite_unknown_sync(state) {
+                return Some(encode_message(
+                    &our_heads,
+                    &[],
+                    &[HaveBytes {
+                        last_sync: &[],
+                        bloom: &[],
+                    }],
+                    &[],
+                ));
+            }
+            for have in state.their_have.iter_mut().flatten() {
+                have.last_sync.retain(|h| self.graph.contains(h));
+            }
         }
 
         let heads_unchanged = state.last_sent_heads == our_heads;
@@ -284,6 +298,29 @@ impl GraphEngine {
         let message = encode_message(&heads, &need, &have, &changes);
         state.in_flight = true;
         Some(message)
+    }
+
+    /// The one deviation from automerge's answer to a peer whose last sync
+    /// names changes we do not have (its saved sync state is newer than our
+    /// document, as after a restore from an old backup): automerge answers
+    /// with a reset every time, and the peer keeps naming those changes for
+    /// as long as it lacks some of our heads, so when it cannot give them to
+    /// us (it does not have them, or its changes are ignored because the
+    /// session is read-only) the two exchange "need + unknown last sync" and
+    /// "reset" for ever. A peer's first message in a session never needs
+    /// anything (it does not know our heads yet); once it asks for a change
+    /// we have, it has heard our heads and the reset did not help, so we
+    /// answer normally instead: the unknown hashes are dropped from its
+    /// `last_sync` (in `their_have`, so the state says what was answered)
+    /// and it gets every change its known `last_sync` does not cover and its
+    /// filter lacks, plus what it needs. Once it has our heads it drops the
+    /// unknown ones and the session goes on as automerge's would.
+    fn answers_despite_unknown_sync(&self, state: &sync::State) -> bool {
+        state
+            .their_need
+            .iter()
+            .flatten()
+            .any(|h| self.graph.contains(h))
     }
 
     /// Fills `self.chosen` with the changes to send the peer (automerge's

@@ -5,8 +5,9 @@
 //! raw bytes and its place in the change graph (hash, dependencies,
 //! children, actor, sequence number), and builds the same sync messages,
 //! byte for byte, that automerge's own `generate_sync_message` would, but
-//! for one deliberate difference: it never sends the trailing flags section
-//! (see [`engine`]). Generating and receiving cost work proportional to what
+//! for deliberate differences (see [`engine`]): it never sends the trailing
+//! flags section, and it does not answer a peer naming unknown changes with
+//! resets for ever. Generating and receiving cost work proportional to what
 //! differs between the server and a peer, not to the document's history or
 //! size. It implements [`mitra_protocol::DocumentEngine`], so the server's
 //! hot path can use it in place of [`mitra_protocol::AutomergeEngine`].

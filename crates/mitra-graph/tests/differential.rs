@@ -21,7 +21,9 @@
 //! compacts its storage into a snapshot. At the end every session restarts
 //! and messages flow reliably until quiet: every writable peer must have
 //! the server's heads, and the persisted log must load in automerge as the
-//! same document.
+//! same document. The engine deviates from automerge in one place, answering
+//! a peer that names unknown changes and asks for ours
+//! (`answer_despite_unknown_sync`); automerge's state gets the same rule.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -61,6 +63,29 @@ struct Counts {
     received: usize,
     persisted: usize,
     restarts: usize,
+    /// Answers to a peer naming unknown changes that were not resets.
+    deviations: usize,
+}
+
+/// The engine's one deviation from automerge's generate, applied to
+/// automerge's own state before it generates (see
+/// `GraphEngine::generate_message`): a peer whose first `have` names changes
+/// the server does not have gets a reset, unless it asks for a change the
+/// server has; then the unknown hashes are dropped from its `last_sync` and
+/// it is answered normally. Returns true when the rule applied.
+fn answer_despite_unknown_sync(server: &Automerge, state: &mut sync::State) -> bool {
+    let known = |h: &ChangeHash| server.get_change_meta_by_hash(h).is_some();
+    let Some(have) = state.their_have.as_mut() else {
+        return false;
+    };
+    let unknown = have.first().is_some_and(|h| !h.last_sync.iter().all(known));
+    if !unknown || !state.their_need.iter().flatten().any(known) {
+        return false;
+    }
+    for h in have.iter_mut() {
+        h.last_sync.retain(known);
+    }
+    true
 }
 
 /// One peer and its session with the server (as both servers see it).
@@ -303,6 +328,10 @@ impl<'a> World<'a> {
     fn server_generate(&mut self, i: usize) -> Option<Vec<u8>> {
         let p = &mut self.peers[i];
         let ours = self.ours.generate(&mut p.ours);
+        if answer_despite_unknown_sync(&self.reference, &mut p.theirs) {
+            self.counts.deviations += 1;
+            let _ = writeln!(self.log, "answer {i} despite an unknown last sync");
+        }
         let theirs = self
             .reference
             .generate_sync_message(&mut p.theirs)
@@ -404,11 +433,16 @@ impl<'a> World<'a> {
     /// that is true (naming only heads the other side has).
     ///
     /// A saved state naming heads the other side never had (as after a
-    /// server restored from an old backup) can make automerge's sync loop
-    /// for ever: the side that does not know them answers with a reset, but
-    /// the other keeps them as long as it lacks some of the answering
-    /// side's heads, and names them again. Both servers behave the same
-    /// there (the random phase covers it); the final phase must terminate.
+    /// server restored from an old backup) makes automerge's sync loop for
+    /// ever when the server has changes the peer lacks and cannot learn the
+    /// unknown ones from it: the server answers with a reset, but the peer
+    /// keeps naming them as long as it lacks some of the server's heads.
+    /// The engine breaks that loop (`answer_despite_unknown_sync`), so the
+    /// final phase of every family but `ReadOnly` reconnects with any saved
+    /// state. In `ReadOnly`, a peer that goes quiet after a reset (it has
+    /// nothing the server would take) leaves its unknown `last_sync` in the
+    /// server's state, and every later generate call repeats the reset, as
+    /// automerge's does: that phase would not go quiet.
     fn connect_truthfully(&mut self, i: usize) {
         self.connect_with(i, true);
     }
@@ -695,7 +729,10 @@ impl<'a> World<'a> {
     fn settle(&mut self) {
         for i in 0..self.peers.len() {
             self.disconnect(i);
-            self.connect_truthfully(i);
+            match self.family {
+                Family::ReadOnly => self.connect_truthfully(i),
+                _ => self.connect(i),
+            }
             self.peers[i].state.set_read_only(false);
         }
         let mut rounds = 0;
@@ -785,13 +822,14 @@ fn run(family: Family, seeds: std::ops::Range<u64>, steps: std::ops::Range<usize
         counts.cases += 1;
     }
     println!(
-        "{family:?}: {} cases, {} generate calls compared ({} messages), {} received, {} persisted, {} restarts, {:?}",
+        "{family:?}: {} cases, {} generate calls compared ({} messages), {} received, {} persisted, {} restarts, {} answers despite an unknown last sync, {:?}",
         counts.cases,
         counts.generated,
         counts.messages,
         counts.received,
         counts.persisted,
         counts.restarts,
+        counts.deviations,
         started.elapsed()
     );
 }
