@@ -10,13 +10,22 @@
 //!   messages and may then send it a whole document in one chunk, which only
 //!   a materialised document could read. This engine never sends flags, so
 //!   peers always send it change chunks (a document chunk in a message is
-//!   refused: [`crate::ChunkError::DocumentChunk`]), and it always sends V1
-//!   messages. The price: it cannot tell a peer through flags that the
-//!   session is read-only or reset. A read-only session's changes are
-//!   simply not applied; a session switching from read-only to read-write
-//!   sends empty heads once, automerge's own fallback for peers without
-//!   flags, which makes the peer resend what it had sent. The engine never
-//!   records the peer's capabilities (`their_capabilities` stays `None`).
+//!   refused: [`crate::ChunkError::DocumentChunk`]). The price: it cannot
+//!   tell a peer through flags that the session is read-only or reset. A
+//!   read-only session's changes are simply not applied; a session
+//!   switching from read-only to read-write sends empty heads once,
+//!   automerge's own fallback for peers without flags, which makes the peer
+//!   resend what it had sent. Like automerge, it records the capabilities a
+//!   peer's flags advertise (`their_capabilities`).
+//! - **Whole documents from the snapshot.** A fresh peer (empty heads) that
+//!   takes V2 messages gets, like automerge's, one V2 message whose single
+//!   chunk is the whole document; but instead of automerge's `save()` of
+//!   the current document it is the stored snapshot the document was loaded
+//!   from followed by the change chunks the snapshot does not hold (the
+//!   peer's `load_incremental` reads both). Without a snapshot such a peer
+//!   gets every change as its own chunk. Automerge also sends the whole
+//!   document to a V2 peer lacking over a third of the changes; this engine
+//!   only does for fresh peers. Every other message is V1.
 //! - **Refusals are whole.** Every chunk of a message is parsed and checked
 //!   (structure, checksum, kind, sequence numbers, queue bounds) before
 //!   anything is applied or the session changes; automerge applies what it
@@ -36,7 +45,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use automerge::sync::{self, MessageFlags};
+use automerge::sync::{self, Capability, MessageFlags};
 use automerge::{Automerge, ChangeHash};
 use mitra_protocol::{DocumentEngine, EngineError};
 
@@ -44,7 +53,7 @@ use crate::bloom;
 use crate::chunk::{Chunk, ChunkKind, Chunks, ParsedChange, parse_change, parse_message_changes};
 use crate::error::{GraphError, StoredPart};
 use crate::graph::{Graph, QueueBounds};
-use crate::wire::{HaveBytes, encode_message};
+use crate::wire::{HaveBytes, encode_document_message, encode_message};
 
 /// Most changes that may wait for missing dependencies. A peer whose
 /// message would queue more is refused (automerge's own queue is unbounded).
@@ -73,6 +82,18 @@ pub struct GraphEngine {
     nodes: Vec<u32>,
     /// Reused: the changes chosen for a message.
     chosen: Vec<u32>,
+    /// The compacted snapshot the document was loaded from, if any: sent,
+    /// with the changes it does not hold, to a fresh peer that takes V2
+    /// messages.
+    snapshot: Option<Snapshot>,
+}
+
+/// A saved document (one whole-document chunk) and the heads it holds.
+struct Snapshot {
+    /// The chunk, as stored.
+    bytes: Vec<u8>,
+    /// Its heads: every change it holds is one of them or an ancestor.
+    heads: Vec<ChangeHash>,
 }
 
 impl GraphEngine {
@@ -84,7 +105,8 @@ impl GraphEngine {
     /// Loads a document from stored bytes: an optional snapshot and the
     /// chunks appended after it, in order (the inputs of
     /// [`mitra_protocol::AutomergeEngine::load`]). Everything loaded counts
-    /// as durable.
+    /// as durable. A snapshot that is one whole-document chunk is kept (with
+    /// its heads) to answer fresh peers: see `sends_whole_document`.
     ///
     /// Change chunks are parsed directly. A whole-document chunk (a
     /// compacted snapshot) is materialised once with automerge to get its
@@ -97,7 +119,11 @@ impl GraphEngine {
     ) -> Result<Self, GraphError> {
         let mut engine = Self::new();
         if let Some(bytes) = snapshot {
-            engine.load_piece(bytes, StoredPart::Snapshot)?;
+            let heads = engine.load_piece(bytes, StoredPart::Snapshot)?;
+            engine.snapshot = heads.map(|heads| Snapshot {
+                bytes: bytes.to_vec(),
+                heads,
+            });
         }
         for (i, bytes) in chunks.into_iter().enumerate() {
             engine.load_piece(bytes, StoredPart::Chunk(i))?;
@@ -108,11 +134,20 @@ impl GraphEngine {
 
     /// Loads one stored piece the way `Automerge::load_incremental` would:
     /// its changes form one batch, except that a document chunk opening an
-    /// empty document is taken in the document's own order.
-    fn load_piece(&mut self, bytes: &[u8], part: StoredPart) -> Result<(), GraphError> {
+    /// empty document is taken in the document's own order. When the piece
+    /// is exactly one document chunk opening the empty document, returns its
+    /// heads (the piece can then be sent as it is to a fresh peer).
+    fn load_piece(
+        &mut self,
+        bytes: &[u8],
+        part: StoredPart,
+    ) -> Result<Option<Vec<ChangeHash>>, GraphError> {
         let stored = |source| GraphError::Stored { part, source };
         let mut batch = Vec::new();
+        let mut chunks = 0usize;
+        let mut document_heads = None;
         for item in Chunks::new(bytes) {
+            chunks += 1;
             let Chunk {
                 index, kind, bytes, ..
             } = item.map_err(stored)?;
@@ -139,6 +174,7 @@ impl GraphEngine {
                         // Automerge rebuilds such a document in its own
                         // order, without sorting it as a batch.
                         self.graph.apply_in_order(changes).map_err(stored)?;
+                        document_heads = Some(doc.get_heads());
                     } else {
                         batch.extend(changes);
                     }
@@ -146,7 +182,10 @@ impl GraphEngine {
             }
         }
         self.graph.apply(batch, None).map_err(stored)?;
-        Ok(())
+        let whole = document_heads.filter(|heads| {
+            chunks == 1 && self.graph.queued() == 0 && heads.iter().all(|h| self.graph.contains(h))
+        });
+        Ok(whole)
     }
 
     /// Applies a peer's sync message: automerge's `receive_sync_message`,
@@ -178,6 +217,13 @@ impl GraphEngine {
 
         state.in_flight = false;
         if let Some(flags) = message.flags {
+            // Automerge's rule: a peer that sends the flags section takes
+            // V2 messages.
+            let mut capabilities = vec![Capability::MessageV2];
+            if flags.contains(MessageFlags::SUPPORTS_SYNC_RESET) {
+                capabilities.push(Capability::SyncReset);
+            }
+            state.their_capabilities = Some(capabilities);
             if flags.contains(MessageFlags::SYNC_RESET) {
                 state.sent_hashes.clear();
             }
@@ -250,7 +296,13 @@ impl GraphEngine {
         if heads_unchanged && state.have_responded && state.in_flight {
             return None;
         }
-        self.choose_changes(state);
+        let whole_document = self.sends_whole_document(state);
+        if whole_document {
+            self.chosen.clear();
+            self.chosen.extend(0..self.graph.len() as u32);
+        } else {
+            self.choose_changes(state);
+        }
         let heads_equal = state.their_heads.as_ref() == Some(&our_heads);
         if heads_unchanged
             && state.have_responded
@@ -294,10 +346,46 @@ impl GraphEngine {
         } else {
             Vec::new()
         };
-        let changes: Vec<&[u8]> = self.chosen.iter().map(|&n| self.graph.bytes(n)).collect();
-        let message = encode_message(&heads, &need, &have, &changes);
+        let message = match self.snapshot.as_ref().filter(|_| whole_document) {
+            Some(snapshot) => {
+                // The snapshot, then every change it does not hold.
+                self.graph.uncovered(&snapshot.heads, &mut self.nodes);
+                let parts: Vec<&[u8]> = std::iter::once(snapshot.bytes.as_slice())
+                    .chain(self.nodes.iter().map(|&n| self.graph.bytes(n)))
+                    .collect();
+                encode_document_message(&heads, &need, &have, &parts)
+            }
+            None => {
+                let changes: Vec<&[u8]> =
+                    self.chosen.iter().map(|&n| self.graph.bytes(n)).collect();
+                encode_message(&heads, &need, &have, &changes)
+            }
+        };
         state.in_flight = true;
         Some(message)
+    }
+
+    /// Whether the peer gets the whole document in one chunk: automerge's
+    /// `send_doc` (the peer has nothing, said so in a message, takes V2
+    /// messages and is not read-only), provided the document was loaded
+    /// from a snapshot. Automerge sends `save()` of the current document;
+    /// this engine sends the stored snapshot followed by the change chunks
+    /// it does not hold, which loads as the same document without ever
+    /// materialising it. Without a snapshot the peer gets every change as
+    /// its own chunk, as before. (Automerge also sends the whole document to
+    /// a V2 peer lacking more than a third of the changes; this engine does
+    /// not.)
+    fn sends_whole_document(&self, state: &sync::State) -> bool {
+        self.snapshot.is_some()
+            && self.graph.len() > 0
+            && !state.peer_read_only
+            && state.their_have.is_some()
+            && state.their_need.is_some()
+            && state.their_heads.as_ref().is_some_and(Vec::is_empty)
+            && state
+                .their_capabilities
+                .as_ref()
+                .is_some_and(|caps| caps.contains(&Capability::MessageV2))
     }
 
     /// The one deviation from automerge's answer to a peer whose last sync

@@ -6,8 +6,10 @@
 //! children, actor, sequence number), and builds the same sync messages,
 //! byte for byte, that automerge's own `generate_sync_message` would, but
 //! for deliberate differences (see [`engine`]): it never sends the trailing
-//! flags section, and it does not answer a peer naming unknown changes with
-//! resets for ever. Generating and receiving cost work proportional to what
+//! flags section, it does not answer a peer naming unknown changes with
+//! resets for ever, and a fresh peer taking V2 messages gets the stored
+//! snapshot the document was loaded from plus the changes it does not hold
+//! (one chunk) where automerge would send `save()` of the current document. Generating and receiving cost work proportional to what
 //! differs between the server and a peer, not to the document's history or
 //! size. It implements [`mitra_protocol::DocumentEngine`], so the server's
 //! hot path can use it in place of [`mitra_protocol::AutomergeEngine`].

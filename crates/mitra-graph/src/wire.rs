@@ -1,7 +1,7 @@
 //! The sync message encoding, written straight from the stored bytes.
 //!
-//! The layout of automerge 0.12's `Message::encode` for a V1 message
-//! without the flags section: type byte `0x42`, then heads and need (count +
+//! The layout of automerge 0.12's `Message::encode` for a message without
+//! the flags section: type byte `0x42` (V1) or `0x43` (V2), then heads and need (count +
 //! 32-byte hashes), the `have` list (count, then each `last_sync` as count +
 //! hashes and its bloom filter as length-prefixed bytes), and the changes
 //! (count, then each length-prefixed chunk). Change bytes are copied once,
@@ -20,6 +20,10 @@ pub(crate) struct HaveBytes<'a> {
     pub(crate) bloom: &'a [u8],
 }
 
+/// First byte of a V2 sync message (one whose changes may hold a whole
+/// document chunk).
+const MESSAGE_TYPE_SYNC_V2: u8 = 0x43;
+
 /// Encodes a V1 sync message without flags.
 pub(crate) fn encode_message(
     heads: &[ChangeHash],
@@ -27,6 +31,33 @@ pub(crate) fn encode_message(
     have: &[HaveBytes<'_>],
     changes: &[&[u8]],
 ) -> Vec<u8> {
+    let chunks: Vec<&[&[u8]]> = changes.iter().map(std::slice::from_ref).collect();
+    encode(MESSAGE_TYPE_SYNC, heads, need, have, &chunks)
+}
+
+/// Encodes a V2 sync message without flags whose only chunk is `parts`
+/// concatenated (a saved document followed by the change chunks it does not
+/// hold: automerge's "send the whole document" message, which a peer loads
+/// with `load_incremental`).
+pub(crate) fn encode_document_message(
+    heads: &[ChangeHash],
+    need: &[ChangeHash],
+    have: &[HaveBytes<'_>],
+    parts: &[&[u8]],
+) -> Vec<u8> {
+    encode(MESSAGE_TYPE_SYNC_V2, heads, need, have, &[parts])
+}
+
+/// Encodes a sync message without flags; each chunk is the concatenation of
+/// its parts.
+fn encode(
+    message_type: u8,
+    heads: &[ChangeHash],
+    need: &[ChangeHash],
+    have: &[HaveBytes<'_>],
+    chunks: &[&[&[u8]]],
+) -> Vec<u8> {
+    let chunk_len = |parts: &[&[u8]]| parts.iter().map(|p| p.len()).sum::<usize>();
     let size = 1
         + 10
         + 32 * heads.len()
@@ -38,9 +69,9 @@ pub(crate) fn encode_message(
             .map(|h| 20 + 32 * h.last_sync.len() + h.bloom.len())
             .sum::<usize>()
         + 10
-        + changes.iter().map(|c| 10 + c.len()).sum::<usize>();
+        + chunks.iter().map(|c| 10 + chunk_len(c)).sum::<usize>();
     let mut out = Vec::with_capacity(size);
-    out.push(MESSAGE_TYPE_SYNC);
+    out.push(message_type);
     write_hashes(&mut out, heads);
     write_hashes(&mut out, need);
     write_uleb(&mut out, have.len() as u64);
@@ -49,10 +80,12 @@ pub(crate) fn encode_message(
         write_uleb(&mut out, h.bloom.len() as u64);
         out.extend_from_slice(h.bloom);
     }
-    write_uleb(&mut out, changes.len() as u64);
-    for change in changes {
-        write_uleb(&mut out, change.len() as u64);
-        out.extend_from_slice(change);
+    write_uleb(&mut out, chunks.len() as u64);
+    for parts in chunks {
+        write_uleb(&mut out, chunk_len(parts) as u64);
+        for part in *parts {
+            out.extend_from_slice(part);
+        }
     }
     out
 }
