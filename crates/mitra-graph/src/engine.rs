@@ -45,8 +45,9 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use automerge::sync::{self, Capability, MessageFlags};
+use automerge::sync::{self, Capability};
 use automerge::{Automerge, ChangeHash};
+use mitra_protocol::engine::apply_peer_flags;
 use mitra_protocol::{DocumentEngine, EngineError};
 
 use crate::bloom;
@@ -217,17 +218,7 @@ impl GraphEngine {
 
         state.in_flight = false;
         if let Some(flags) = message.flags {
-            // Automerge's rule: a peer that sends the flags section takes
-            // V2 messages.
-            let mut capabilities = vec![Capability::MessageV2];
-            if flags.contains(MessageFlags::SUPPORTS_SYNC_RESET) {
-                capabilities.push(Capability::SyncReset);
-            }
-            state.their_capabilities = Some(capabilities);
-            if flags.contains(MessageFlags::SYNC_RESET) {
-                state.sent_hashes.clear();
-            }
-            state.peer_read_only = flags.contains(MessageFlags::READ_ONLY);
+            apply_peer_flags(state, flags);
         }
         if apply {
             state.shared_heads = advance_heads(&before, &self.graph.heads(), &state.shared_heads);

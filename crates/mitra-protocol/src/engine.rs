@@ -144,18 +144,26 @@ impl AutomergeEngine {
 /// its heads, which costs what is newer than those heads; when `sent_hashes`
 /// is empty nothing is computed at all. The resulting state is the same (see
 /// the tests).
+/// What a received flags section tells a sync state, by automerge 0.12's
+/// rule: a peer that sends flags takes V2 messages (and sync resets if it
+/// says so); a reset flag clears what we sent; the read-only flag marks the
+/// peer read-only. Shared by every engine that follows automerge's receive.
+pub fn apply_peer_flags(state: &mut sync::State, flags: MessageFlags) {
+    let mut capabilities = vec![Capability::MessageV2];
+    if flags.contains(MessageFlags::SUPPORTS_SYNC_RESET) {
+        capabilities.push(Capability::SyncReset);
+    }
+    state.their_capabilities = Some(capabilities);
+    if flags.contains(MessageFlags::SYNC_RESET) {
+        state.sent_hashes.clear();
+    }
+    state.peer_read_only = flags.contains(MessageFlags::READ_ONLY);
+}
+
 fn acknowledge(doc: &Automerge, state: &mut sync::State, message: sync::Message) {
     state.in_flight = false;
     if let Some(flags) = message.flags {
-        let mut capabilities = vec![Capability::MessageV2];
-        if flags.contains(MessageFlags::SUPPORTS_SYNC_RESET) {
-            capabilities.push(Capability::SyncReset);
-        }
-        state.their_capabilities = Some(capabilities);
-        if flags.contains(MessageFlags::SYNC_RESET) {
-            state.sent_hashes.clear();
-        }
-        state.peer_read_only = flags.contains(MessageFlags::READ_ONLY);
+        apply_peer_flags(state, flags);
     }
     if !state.sent_hashes.is_empty() {
         let lacking: std::collections::HashSet<ChangeHash> = doc

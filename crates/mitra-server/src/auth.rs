@@ -812,12 +812,7 @@ pub async fn decide(
     }
     // Belonging to no partnership: new, or stored from before access
     // control (which nobody may claim by syncing).
-    let started = Instant::now();
-    let loaded = shared.storage.load(&document).await;
-    shared
-        .metrics
-        .storage_result("load", started.elapsed(), &loaded);
-    match loaded {
+    match shared.load_stored(&document).await {
         Ok(None) => {}
         Ok(Some(stored)) if stored.snapshot.is_none() && stored.chunks.is_empty() => {}
         Ok(Some(_)) => return Decision::Unavailable,

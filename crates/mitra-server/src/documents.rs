@@ -408,12 +408,7 @@ async fn load_document(
     id: DocumentId,
 ) -> Result<(Sync, StoredSizes), LoadFailure> {
     let stored = loop {
-        let started = Instant::now();
-        let result = shared.storage.load(&id).await;
-        shared
-            .metrics
-            .storage_result("load", started.elapsed(), &result);
-        match result {
+        match shared.load_stored(&id).await {
             Ok(stored) => break stored.unwrap_or_default(),
             Err(e) => {
                 shared.metrics.error("storage_load");

@@ -71,6 +71,19 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// Loads a document from storage, timing it and counting the result in
+    /// the storage metrics (`load`).
+    pub async fn load_stored(
+        &self,
+        id: &mitra_protocol::DocumentId,
+    ) -> Result<Option<mitra_storage::StoredDocument>, mitra_storage::StorageError> {
+        let started = std::time::Instant::now();
+        let result = self.storage.load(id).await;
+        self.metrics
+            .storage_result("load", started.elapsed(), &result);
+        result
+    }
+
     /// Milliseconds since the Unix epoch (for heads gossip timestamps).
     pub fn now_millis(&self) -> f64 {
         SystemTime::now()
